@@ -1,0 +1,85 @@
+"""Configuration from environment variables, with safe local defaults.
+
+Locally everything lives in ``instance/``: the SQLite database, the generated secret key,
+the search index and the mail folder. In production (``EXCHANGE_ENV=production``) a
+``SECRET_KEY`` must be given.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("EXCHANGE_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _local_secret_key(instance_dir: Path) -> str:
+    """Generate a key once and keep it, so sessions survive restarts."""
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url(url: str) -> str:
+    # Heroku-style URLs and plain postgresql:// should use psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    env = os.environ
+    overrides = overrides or {}
+    instance_dir = Path(overrides.get("INSTANCE_DIR", INSTANCE_DIR))
+    production = env.get("EXCHANGE_ENV", "development") == "production"
+
+    secret_key = overrides.get("SECRET_KEY") or env.get("SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise RuntimeError("SECRET_KEY must be set when EXCHANGE_ENV=production")
+        secret_key = _local_secret_key(instance_dir)
+
+    config = {
+        "ENV_NAME": "production" if production else "development",
+        "INSTANCE_DIR": str(instance_dir),
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": _database_url(
+            env.get("DATABASE_URL", f"sqlite:///{instance_dir / 'exchange.db'}")
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SEARCH_BACKEND": env.get("SEARCH_BACKEND", "whoosh"),
+        "SEARCH_INDEX_DIR": env.get("SEARCH_INDEX_DIR", str(instance_dir / "search-index")),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "1") == "1",
+        "MAIL_FROM": env.get("MAIL_FROM", "Exchange <no-reply@exchange.local>"),
+        "MAIL_DIR": env.get("MAIL_DIR", str(instance_dir / "mail")),
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # argon2id parameters; changing them makes logins rehash stored passwords.
+        "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),
+        "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", "65536")),
+        "ARGON2_PARALLELISM": int(env.get("ARGON2_PARALLELISM", "4")),
+        "RESET_TOKEN_HOURS": 2,
+        "INVITE_TOKEN_DAYS": 14,
+        "SQL_COUNT_HEADER": env.get("SQL_COUNT_HEADER") == "1",
+        "THREADS_PER_PAGE": 30,
+        "POSTS_PER_PAGE": 20,
+    }
+    config.update(overrides)
+    return config

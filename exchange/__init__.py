@@ -1,0 +1,71 @@
+"""Exchange: a forum and directory for the alumni of public-education leadership programs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import load_config
+
+from . import database  # noqa: F401 - registers the SQLite connection hooks
+from .auth.cli import users_cli
+from .auth.routes import bp as auth_bp
+from .demo.cli import demo_cli
+from .extensions import csrf, db, limiter, login_manager, migrate
+from .instrumentation import configure_sql_counter
+from .models import Status, User
+from .moderation.routes import bp as moderation_bp
+from .security import configure_security_headers
+from .site.routes import bp as site_bp, register_error_handlers
+from .templating import configure_templates
+from .threads.routes import bp as threads_bp
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    config = load_config(overrides)
+    app = Flask(__name__, instance_path=config["INSTANCE_DIR"], instance_relative_config=False)
+    app.config.update(config)
+    configure_extensions(app)
+    configure_auth(app)
+    configure_blueprints(app)
+    configure_templates(app)
+    configure_security_headers(app)
+    configure_sql_counter(app)
+    register_error_handlers(app)
+    configure_cli(app)
+    return app
+
+
+def configure_extensions(app: Flask) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def configure_auth(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # A suspended or rejected account is signed out at its next request.
+        if user is not None and user.status in (Status.SUSPENDED, Status.REJECTED):
+            return None
+        return user
+
+
+def configure_blueprints(app: Flask) -> None:
+    for blueprint in (site_bp, auth_bp, threads_bp, moderation_bp):
+        app.register_blueprint(blueprint)
+
+
+def configure_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,46 @@
+"""`flask users ...`: accounts made by operators."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from ..forms import ServiceError
+from ..models import Role
+from . import services
+
+users_cli = AppGroup("users", help="Create accounts and invitations.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--username", required=True, help="Lower-case handle, 3-32 characters.")
+@click.option("--role", type=click.Choice(Role.ALL), default=Role.MEMBER, show_default=True)
+@click.option("--display-name", default=None, help="Defaults to the username.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email: str, username: str, role: str, display_name: str | None, password_stdin: bool) -> None:
+    """Create an active account, e.g. the first admin."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 10:
+        raise click.ClickException("The password needs at least 10 characters.")
+    try:
+        user = services.create_user(email=email, username=username, password=password,
+                                    role=role, display_name=display_name)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Created {user.role} {user.username} <{user.email}>.")
+
+
+@users_cli.command("invite")
+@click.argument("email")
+def invite(email: str) -> None:
+    """Email an invitation link that creates an active account at once."""
+    try:
+        link = services.invite(email)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Invitation for {email}: {link}")

@@ -1,0 +1,223 @@
+"""Every model, typed (SQLAlchemy 2 mappings).
+
+Entity behaviour lives here; cross-table bookkeeping (counters, logs) lives in services.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+from .text import slugify
+
+
+def utcnow() -> datetime:
+    # Naive UTC everywhere: SQLite has no time zones, and both engines must agree.
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Role:
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+    ALL = (MEMBER, MODERATOR, ADMIN)
+
+
+class Status:
+    PENDING = "pending"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REJECTED = "rejected"
+    ALL = (PENDING, ACTIVE, SUSPENDED, REJECTED)
+
+
+class Program(db.Model):
+    """A partner program (fellowship or residency) whose alumni use Exchange."""
+
+    __tablename__ = "programs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    short_name: Mapped[str] = mapped_column(String(32))
+
+
+class Region(db.Model):
+    """A metro region; cities and districts within it point at it through ``parent``."""
+
+    __tablename__ = "regions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+
+    parent: Mapped[Region | None] = relationship(remote_side=[id])
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=Role.MEMBER)
+    status: Mapped[str] = mapped_column(String(16), default=Status.PENDING, index=True)
+    headline: Mapped[str] = mapped_column(String(160), default="")
+    organisation: Mapped[str] = mapped_column(String(160), default="")
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    registration_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approved_at: Mapped[datetime | None]
+
+    region: Mapped[Region | None] = relationship()
+    affiliations: Mapped[list[Affiliation]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Affiliation.cohort_year"
+    )
+
+    @property
+    def is_active_member(self) -> bool:
+        return self.status == Status.ACTIVE
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in (Role.MODERATOR, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in self.display_name.split() if p[:1].isalnum()]
+        letters = "".join(p[0] for p in parts[:2]) or self.username[:1]
+        return letters.upper()
+
+    @property
+    def avatar_colour(self) -> int:
+        """A stable colour index (0-9) for the generated avatar."""
+        return int(hashlib.sha1(self.username.encode()).hexdigest(), 16) % 10
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class Affiliation(db.Model):
+    """A member's tie to a partner program: which cohort, in which capacity."""
+
+    __tablename__ = "affiliations"
+    __table_args__ = (UniqueConstraint("user_id", "program_id", "cohort_year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    cohort_year: Mapped[int]
+    capacity: Mapped[str] = mapped_column(String(16), default="fellow")  # fellow|resident|staff
+
+    user: Mapped[User] = relationship(back_populates="affiliations")
+    program: Mapped[Program] = relationship()
+
+
+class AccountToken(db.Model):
+    """A single-use, expiring token for password reset or an invitation.
+
+    Only a SHA-256 of the token is stored, so a leaked database cannot reset passwords.
+    """
+
+    __tablename__ = "account_tokens"
+    RESET = "reset"
+    INVITE = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User | None] = relationship()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > utcnow()
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    thread_count: Mapped[int] = mapped_column(default=0)
+
+
+class Thread(db.Model):
+    __tablename__ = "threads"
+    __table_args__ = (
+        Index("ix_threads_last_post_at", "last_post_at"),
+        Index("ix_threads_category_last_post_at", "category_id", "last_post_at"),
+    )
+    DISCUSSION = "discussion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default=DISCUSSION)
+    title: Mapped[str] = mapped_column(String(200))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Maintained by threads.services so lists never count or join posts.
+    post_count: Mapped[int] = mapped_column(default=0)
+    last_post_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_poster_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    is_locked: Mapped[bool] = mapped_column(default=False)
+
+    category: Mapped[Category] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    last_poster: Mapped[User | None] = relationship(foreign_keys=[last_poster_id])
+
+    @property
+    def reply_count(self) -> int:
+        return max(self.post_count - 1, 0)
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title) or "thread"
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+    __table_args__ = (Index("ix_posts_thread_id_id", "thread_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+
+    thread: Mapped[Thread] = relationship()
+    author: Mapped[User] = relationship()
+
+
+class ModerationLog(db.Model):
+    """Append-only: one row per moderator action, written in the action's transaction."""
+
+    __tablename__ = "moderation_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target_type: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int]
+    target_label: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship()

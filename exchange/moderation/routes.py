@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..forms import ServiceError
+from ..htmx import is_htmx, render
+from ..permissions import can_moderate, member_required, require, require_found
+from . import services
+from .forms import ReasonForm
+
+bp = Blueprint("moderation", __name__, url_prefix="/mod")
+
+
+@bp.before_request
+@member_required
+def guard():
+    """One guard for every moderation route: no view can forget the check."""
+    require(can_moderate(current_user), "Only moderators can open the moderation tools.")
+
+
+def _done(message: str):
+    if is_htmx():
+        return render("moderation/queue.html", "moderation/_queue.html",
+                      pending=services.pending_members(), form=ReasonForm(), notice=message)
+    flash(message, "success")
+    return redirect(url_for("moderation.queue"), code=303)
+
+
+@bp.route("")
+def queue():
+    return render("moderation/queue.html", "moderation/_queue.html",
+                  pending=services.pending_members(), form=ReasonForm(), notice=None)
+
+
+@bp.route("/members/<int:user_id>/<any(approve, reject):decision>", methods=["POST"])
+def decide_member(user_id: int, decision: str):
+    member = require_found(services.get_user(user_id))
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400, description="The reason is too long (500 characters at most).")
+    try:
+        if decision == "approve":
+            services.approve_member(moderator=current_user, member=member)
+            message = f"Approved {member.display_name}."
+        else:
+            services.reject_member(moderator=current_user, member=member, reason=form.reason.data or "")
+            message = f"Declined {member.display_name}."
+    except ServiceError as error:
+        message = error.message
+    return _done(message)
+
+
+@bp.route("/threads/<int:thread_id>/<any(lock, unlock):verb>", methods=["POST"])
+def lock_thread(thread_id: int, verb: str):
+    thread = require_found(services.get_thread(thread_id))
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400, description="The reason is too long (500 characters at most).")
+    services.set_thread_locked(moderator=current_user, thread=thread, locked=verb == "lock",
+                               reason=form.reason.data or "")
+    flash("Thread locked." if verb == "lock" else "Thread unlocked.", "success")
+    return redirect(url_for("threads.thread", thread_id=thread.id, slug=thread.slug), code=303)
+
+
+@bp.route("/log")
+def log():
+    action = request.args.get("action") or None
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    entries, has_next = services.moderation_log(action=action, page=page)
+    return render_template("moderation/log.html", entries=entries, has_next=has_next, page=page,
+                           action=action, actions=services.log_actions())

@@ -1,0 +1,76 @@
+"""Every permission rule, as a named function of explicit objects.
+
+``can_*`` answer yes/no for views and templates alike; ``require_*`` abort with 403
+(and a human message), or 404 when the user must not learn that the object exists.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from .models import Post, Status, Thread, User
+
+
+def is_member(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.status == Status.ACTIVE)
+
+
+def can_moderate(user: User) -> bool:
+    return is_member(user) and user.is_moderator
+
+
+def can_read_forum(user: User) -> bool:
+    return is_member(user)
+
+
+def can_start_thread(user: User) -> bool:
+    return is_member(user)
+
+
+def can_reply(user: User, thread: Thread) -> bool:
+    if not is_member(user):
+        return False
+    return not thread.is_locked or can_moderate(user)
+
+
+def can_edit_post(user: User, post: Post) -> bool:
+    if not is_member(user):
+        return False
+    return post.author_id == user.id or can_moderate(user)
+
+
+def can_lock_thread(user: User, thread: Thread) -> bool:
+    return can_moderate(user)
+
+
+def can_approve_members(user: User) -> bool:
+    return can_moderate(user)
+
+
+def require(allowed: bool, message: str = "You don't have permission to do that.") -> None:
+    if not allowed:
+        abort(403, description=message)
+
+
+def require_found(obj):
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def member_required(view):
+    """Anonymous visitors go to the login page; pending or suspended accounts get a 403."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if current_user.status == Status.PENDING:
+            abort(403, description="Your account is waiting for a moderator's approval. "
+                                   "We'll email you as soon as it is approved.")
+        require(is_member(current_user), "Your account cannot read member pages.")
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,43 @@
+"""Jinja filters and globals shared by every template."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+from flask_wtf.csrf import generate_csrf
+
+from . import permissions
+from .models import utcnow
+
+HTMX_VERSION = "2.0.11"
+
+
+def time_ago(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    seconds = int((utcnow() - moment).total_seconds())
+    if seconds < 60:
+        return "just now"
+    for size, unit in ((86400 * 365, "year"), (86400 * 30, "month"), (86400 * 7, "week"),
+                       (86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count > 1 else ''} ago"
+    return "just now"
+
+
+def iso(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+
+
+def long_date(moment: datetime | None) -> str:
+    return moment.strftime("%-d %B %Y, %H:%M UTC") if moment else ""
+
+
+def configure_templates(app: Flask) -> None:
+    app.jinja_env.filters.update(ago=time_ago, iso=iso, long_date=long_date)
+    app.jinja_env.globals.update(
+        csrf_token=generate_csrf,
+        htmx_version=HTMX_VERSION,
+        can=permissions,
+    )

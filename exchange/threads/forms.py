@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+TITLE_MIN, TITLE_MAX = 5, 150
+BODY_MAX = 20_000
+
+TITLE_HELP = f"{TITLE_MIN}–{TITLE_MAX} characters: say what you want to talk about."
+BODY_HELP = f"Markdown. Up to {BODY_MAX:,} characters."
+
+
+def _title():
+    return StringField("Title", description=TITLE_HELP, filters=[lambda v: " ".join(v.split()) if v else v],
+                       validators=[DataRequired(message="Give the thread a title."),
+                                   Length(min=TITLE_MIN, max=TITLE_MAX,
+                                          message=f"Titles are {TITLE_MIN}–{TITLE_MAX} characters.")])
+
+
+def _body(label: str):
+    return TextAreaField(label, description=BODY_HELP,
+                         validators=[DataRequired(message="Write something first."),
+                                     Length(max=BODY_MAX, message=f"Posts are at most {BODY_MAX:,} characters.")])
+
+
+class ThreadForm(FlaskForm):
+    title = _title()
+    category = SelectField("Category", coerce=int,
+                           validators=[InputRequired(message="Choose a category.")])
+    body = _body("Message")
+
+
+class ReplyForm(FlaskForm):
+    body = _body("Your reply")
+    page = HiddenField()
+
+
+class EditPostForm(FlaskForm):
+    title = _title()
+    body = _body("Message")
+
+
+class PreviewForm(FlaskForm):
+    body = TextAreaField()

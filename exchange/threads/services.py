@@ -1,0 +1,136 @@
+"""Discussions: reading lists and threads, starting threads, replying, editing.
+
+Counters on threads and categories are kept here, in the same transaction as the
+change, so that lists never count posts.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
+
+from ..database import transaction
+from ..extensions import db
+from ..markup import render_markdown
+from ..models import Category, Post, Thread, User, utcnow
+
+
+@dataclass
+class ThreadPage:
+    threads: list[Thread]
+    page: int
+    has_next: bool
+
+
+@dataclass
+class PostPage:
+    posts: list[Post]
+    page: int
+    pages: int
+    first_number: int  # the position of posts[0] in the whole thread, from 1
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
+def category_by_slug(slug: str) -> Category | None:
+    return db.session.scalar(select(Category).where(Category.slug == slug))
+
+
+def latest_threads(*, category: Category | None = None, page: int = 1, per_page: int | None = None) -> ThreadPage:
+    """Threads by last activity, one page; one query with authors and categories joined."""
+    per_page = per_page or current_app.config["THREADS_PER_PAGE"]
+    page = max(page, 1)
+    query = (
+        select(Thread)
+        .options(joinedload(Thread.category), joinedload(Thread.author), joinedload(Thread.last_poster))
+        .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)  # one extra row tells whether a next page exists, without COUNT
+    )
+    if category is not None:
+        query = query.where(Thread.category_id == category.id)
+    rows = list(db.session.scalars(query))
+    return ThreadPage(rows[:per_page], page, len(rows) > per_page)
+
+
+def get_thread(thread_id: int) -> Thread | None:
+    return db.session.scalar(
+        select(Thread).options(joinedload(Thread.category)).where(Thread.id == thread_id)
+    )
+
+
+def get_post(post_id: int) -> Post | None:
+    return db.session.scalar(
+        select(Post).options(joinedload(Post.author), joinedload(Post.thread)).where(Post.id == post_id)
+    )
+
+
+def posts_per_page() -> int:
+    return current_app.config["POSTS_PER_PAGE"]
+
+
+def thread_posts(thread: Thread, page: int) -> PostPage:
+    per_page = posts_per_page()
+    pages = max(math.ceil(thread.post_count / per_page), 1)
+    page = min(max(page, 1), pages)
+    posts = list(db.session.scalars(
+        select(Post).options(joinedload(Post.author))
+        .where(Post.thread_id == thread.id).order_by(Post.id)
+        .offset((page - 1) * per_page).limit(per_page)
+    ))
+    return PostPage(posts, page, pages, (page - 1) * per_page + 1)
+
+
+def page_of_post(post: Post) -> int:
+    position = db.session.scalar(
+        select(func.count()).select_from(Post).where(Post.thread_id == post.thread_id, Post.id <= post.id)
+    )
+    return max(math.ceil(position / posts_per_page()), 1)
+
+
+def is_first_post(post: Post) -> bool:
+    first_id = db.session.scalar(select(func.min(Post.id)).where(Post.thread_id == post.thread_id))
+    return first_id == post.id
+
+
+def start_thread(*, author: User, title: str, category_id: int, body: str) -> Thread:
+    with transaction():
+        now = utcnow()
+        thread = Thread(title=title.strip(), category_id=category_id, author_id=author.id,
+                        created_at=now, last_post_at=now, last_poster_id=author.id, post_count=1)
+        db.session.add(thread)
+        db.session.flush()
+        db.session.add(Post(thread_id=thread.id, author_id=author.id, body_source=body,
+                            body_html=render_markdown(body), created_at=now))
+        db.session.execute(update(Category).where(Category.id == category_id)
+                           .values(thread_count=Category.thread_count + 1))
+    return thread
+
+
+def reply(*, author: User, thread: Thread, body: str) -> Post:
+    with transaction():
+        now = utcnow()
+        post = Post(thread_id=thread.id, author_id=author.id, body_source=body,
+                    body_html=render_markdown(body), created_at=now)
+        db.session.add(post)
+        # SQL-side increment: concurrent replies cannot overwrite each other's count.
+        db.session.execute(update(Thread).where(Thread.id == thread.id).values(
+            post_count=Thread.post_count + 1, last_post_at=now, last_poster_id=author.id))
+    return post
+
+
+def edit_post(*, post: Post, body: str, title: str | None = None) -> Post:
+    with transaction():
+        if body != post.body_source:
+            post.body_source = body
+            post.body_html = render_markdown(body)
+            post.edited_at = utcnow()
+        if title is not None and title.strip() != post.thread.title:
+            post.thread.title = title.strip()
+            post.edited_at = utcnow()
+    return post

@@ -1,0 +1,253 @@
+"""Shared fixtures: a fresh, migrated database per test on SQLite or PostgreSQL.
+
+SQLite (default): the migrations run once into a template file, copied for each test.
+PostgreSQL (``TEST_DATABASE_URL=postgresql://user@host/db``): the run creates its own
+database on that server, migrates it once, empties every table between tests and drops
+the database at the end, so runs never see each other's data.
+"""
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import text
+
+from exchange import create_app
+from exchange.auth import services as auth_services
+from exchange.extensions import db
+from exchange.models import Category, Role, Status, User
+from exchange.text import slugify
+from exchange.threads import services as thread_services
+
+PASSWORD = "correct horse battery"
+FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
+
+
+def _postgres_urls(server_url: str) -> tuple[str, str]:
+    """(url of a new uniquely named database, admin url on the same server)."""
+    name = f"exchange_test_{uuid.uuid4().hex[:10]}"
+    base = re.sub(r"^postgres(ql)?(\+psycopg)?://", "postgresql://", server_url)
+    admin = base
+    test = re.sub(r"/[^/]*$", f"/{name}", base)
+    return test, admin
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory):
+    """Yields a callable that returns a fresh database URL for one test."""
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    instance = tmp_path_factory.mktemp("template-instance")
+    if not server_url:
+        template = instance / "template.db"
+        _migrate(f"sqlite:///{template}", instance)
+
+        def fresh(tmp_path: Path) -> str:
+            target = tmp_path / "exchange.db"
+            shutil.copyfile(template, target)
+            return f"sqlite:///{target}"
+
+        yield fresh
+        return
+
+    import psycopg
+
+    url, admin = _postgres_urls(server_url)
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        engine_url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+        _migrate(engine_url, instance)
+
+        def fresh(tmp_path: Path) -> str:
+            return engine_url
+
+        yield fresh
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _migrate(url: str, instance: Path) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_DIR": str(instance), "SECRET_KEY": "t"})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = [t.name for t in db.metadata.sorted_tables]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+
+
+class ExchangeClient(FlaskClient):
+    """A test client that can submit forms with a valid CSRF token, like a browser.
+
+    Each request runs in its own application context, as in production (fresh ``g`` and
+    database session); afterwards the test's own session drops its snapshot so that the
+    test reads what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.rollback()
+        return response
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as session:
+            raw = session.setdefault("csrf_token", uuid.uuid4().hex)
+        app = self.application
+        return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def submit(self, url: str, data: dict | None = None, *, htmx: bool = False, **kwargs):
+        data = {"csrf_token": self.csrf_token(), **(data or {})}
+        headers = kwargs.pop("headers", {})
+        if htmx:
+            headers = {"HX-Request": "true", **headers}
+        return self.post(url, data=data, headers=headers, **kwargs)
+
+    def htmx_get(self, url: str, **kwargs):
+        return self.get(url, headers={"HX-Request": "true"}, **kwargs)
+
+    def sign_in_as(self, user: User) -> ExchangeClient:
+        with self.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return self
+
+
+@pytest.fixture
+def app(database, tmp_path):
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": database(tmp_path),
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "MAIL_DIR": str(tmp_path / "mail"),
+        "SECRET_KEY": "test-secret",
+        "TESTING": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        **FAST_ARGON2,
+    })
+    app.test_client_class = ExchangeClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> ExchangeClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def mailbox(app):
+    """The mails Exchange wrote, oldest first, each as its headers and decoded body."""
+
+    def read() -> list[str]:
+        folder = Path(app.config["MAIL_DIR"])
+        mails = []
+        for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            mails.append(f"To: {message['To']}\nSubject: {message['Subject']}\n\n{message.get_content()}")
+        return mails
+
+    return read
+
+
+# --- factories (keyword-only) ---------------------------------------------------
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(*, username: str | None = None, role: str = Role.MEMBER, status: str = Status.ACTIVE,
+             display_name: str | None = None, email: str | None = None, password: str = PASSWORD) -> User:
+        n = next(counter)
+        username = username or f"{role}{n}"
+        user = auth_services.create_user(email=email or f"{username}@example.org", username=username,
+                                         password=password, role=role,
+                                         display_name=display_name or f"{username.title()} Example")
+        if status != Status.ACTIVE:
+            user.status = status
+            db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_category(app):
+    def make(*, name: str = "Talent and human capital", slug: str | None = None, description: str = "") -> Category:
+        category = Category(name=name, slug=slug or slugify(name), description=description)
+        db.session.add(category)
+        db.session.commit()
+        return category
+
+    return make
+
+
+@pytest.fixture
+def make_thread(app, make_user, make_category):
+    def make(*, author: User | None = None, category: Category | None = None,
+             title: str = "How do you staff hard-to-fill schools?",
+             body: str = "We keep losing **first-year** teachers by October.", replies: int = 0,
+             locked: bool = False):
+        author = author or make_user()
+        category = category or db.session.query(Category).first() or make_category()
+        thread = thread_services.start_thread(author=author, title=title, category_id=category.id, body=body)
+        for i in range(replies):
+            thread_services.reply(author=author, thread=thread, body=f"Reply number {i + 1}")
+        if locked:
+            thread.is_locked = True
+            db.session.commit()
+        return thread
+
+    return make
+
+
+# --- role clients ---------------------------------------------------------------
+
+def _role_client(app, make_user, **kwargs) -> ExchangeClient:
+    user = make_user(**kwargs)
+    client = app.test_client()
+    client.user = user
+    return client.sign_in_as(user)
+
+
+@pytest.fixture
+def member_client(app, make_user):
+    return _role_client(app, make_user, username="maria", display_name="Maria Lopez")
+
+
+@pytest.fixture
+def moderator_client(app, make_user):
+    return _role_client(app, make_user, username="mod", role=Role.MODERATOR, display_name="Mo Derator")
+
+
+@pytest.fixture
+def admin_client(app, make_user):
+    return _role_client(app, make_user, username="root", role=Role.ADMIN, display_name="Ada Admin")
+
+
+@pytest.fixture
+def pending_client(app, make_user):
+    return _role_client(app, make_user, username="newbie", status=Status.PENDING)

@@ -1,0 +1,47 @@
+"""Pages run a fixed, small number of SQL statements whatever the data size (no N+1)."""
+import pytest
+
+from exchange.extensions import db
+from exchange.instrumentation import configure_sql_counter
+from exchange.models import Thread
+from exchange.threads import services
+
+PAGE_BUDGET = 12
+
+
+@pytest.fixture
+def counting(app):
+    app.config["SQL_COUNT_HEADER"] = True
+    configure_sql_counter(app)
+    return app
+
+
+def _statements(client, url: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return int(response.headers["X-SQL-Statements"])
+
+
+def test_thread_page_statements_do_not_grow_with_posts(counting, app, make_user, make_thread, make_category):
+    app.config["POSTS_PER_PAGE"] = 50
+    authors = [make_user() for _ in range(5)]
+    small = make_thread(author=authors[0])
+    big = make_thread(author=authors[0], replies=0)
+    for i in range(40):
+        services.reply(author=authors[i % 5], thread=db.session.get(Thread, big.id), body=f"reply {i}")
+    client = app.test_client().sign_in_as(authors[1])
+    few, many = _statements(client, f"/t/{small.id}"), _statements(client, f"/t/{big.id}")
+    assert few == many <= PAGE_BUDGET
+
+
+def test_list_pages_statements_do_not_grow_with_threads(counting, app, make_user, make_thread, make_category):
+    users = [make_user() for _ in range(6)]
+    category = make_category()
+    client = app.test_client().sign_in_as(users[0])
+    make_thread(author=users[1], category=category)
+    before = {url: _statements(client, url) for url in ("/", "/threads", f"/c/{category.slug}")}
+    for i in range(12):
+        make_thread(author=users[i % 6], category=category, title=f"Thread number {i}", replies=1)
+    after = {url: _statements(client, url) for url in before}
+    assert before == after
+    assert max(after.values()) <= PAGE_BUDGET
