@@ -1,0 +1,251 @@
+"""The raw material of the demo network: programs, places, categories, people and prose.
+
+Plain data, so the loader stays about *how* rows are made and this file about *what*.
+"""
+from __future__ import annotations
+
+PROGRAMS = [
+    # (slug, name, short name)
+    ("uelf", "Urban Education Leadership Fellowship", "UELF"),
+    ("psdr", "Public School Data Residency", "PSDR"),
+    ("csli", "Charter and State Leaders Institute", "CSLI"),
+]
+
+# Metro regions with coordinates, and the cities or districts within some of them.
+REGIONS = [
+    # (name, latitude, longitude, [(child name, latitude, longitude), ...])
+    ("Boston", 42.3601, -71.0589, [("Cambridge", 42.3736, -71.1097), ("Lawrence", 42.7070, -71.1631)]),
+    ("Chicago", 41.8781, -87.6298, [("Evanston", 42.0451, -87.6877)]),
+    ("Denver", 39.7392, -104.9903, [("Aurora", 39.7294, -104.8319)]),
+    ("Los Angeles", 34.0522, -118.2437, [("Long Beach", 33.7701, -118.1937)]),
+    ("Memphis", 35.1495, -90.0490, []),
+    ("Newark", 40.7357, -74.1724, [("Camden", 39.9259, -75.1196)]),
+    ("New Orleans", 29.9511, -90.0715, []),
+    ("New York", 40.7128, -74.0060, [("Brooklyn", 40.6782, -73.9442), ("The Bronx", 40.8448, -73.8648)]),
+    ("Oakland", 37.8044, -122.2712, [("San Francisco", 37.7749, -122.4194)]),
+    ("Philadelphia", 39.9526, -75.1652, []),
+    ("Pittsburgh", 40.4406, -79.9959, []),
+    ("Seattle", 47.6062, -122.3321, [("Tacoma", 47.2529, -122.4443)]),
+    ("Washington DC", 38.9072, -77.0369, [("Prince George's County", 38.8304, -76.8456)]),
+    ("Houston", 29.7604, -95.3698, [("Aldine", 29.9260, -95.3805)]),
+    ("Nashville", 36.1627, -86.7816, []),
+    ("Atlanta", 33.7490, -84.3880, []),
+    ("Baltimore", 39.2904, -76.6122, []),
+    ("Detroit", 42.3314, -83.0458, []),
+    ("Indianapolis", 39.7684, -86.1581, []),
+]
+
+# Organisations by metro: the districts, networks and agencies alumni really work in.
+ORGANISATIONS = {
+    "Boston": ["Boston Public Schools", "Massachusetts DESE", "Match Education"],
+    "Chicago": ["Chicago Public Schools", "Noble Schools", "Illinois State Board of Education"],
+    "Denver": ["Denver Public Schools", "DSST Public Schools", "Colorado Department of Education"],
+    "Los Angeles": ["Los Angeles Unified", "Alliance College-Ready Public Schools", "Green Dot Public Schools"],
+    "Memphis": ["Memphis-Shelby County Schools", "Achievement School District", "Freedom Prep"],
+    "Newark": ["Newark Public Schools", "KIPP New Jersey", "New Jersey Department of Education"],
+    "New Orleans": ["NOLA Public Schools", "FirstLine Schools", "Collegiate Academies"],
+    "New York": ["NYC Public Schools", "Success Academy", "New York State Education Department"],
+    "Oakland": ["Oakland Unified", "Education for Change", "Aspire Public Schools"],
+    "Philadelphia": ["School District of Philadelphia", "Mastery Schools", "Pennsylvania Department of Education"],
+    "Pittsburgh": ["Pittsburgh Public Schools", "Propel Schools", "A+ Schools Pittsburgh"],
+    "Seattle": ["Seattle Public Schools", "Washington OSPI", "Summit Public Schools Washington"],
+    "Washington DC": ["DC Public Schools", "DC Office of the State Superintendent", "KIPP DC"],
+    "Houston": ["Houston ISD", "YES Prep Public Schools", "Texas Education Agency"],
+    "Nashville": ["Metro Nashville Public Schools", "Tennessee Department of Education", "LEAD Public Schools"],
+    "Atlanta": ["Atlanta Public Schools", "Georgia Department of Education", "KIPP Metro Atlanta"],
+    "Baltimore": ["Baltimore City Public Schools", "Maryland State Department of Education"],
+    "Detroit": ["Detroit Public Schools Community District", "Michigan Department of Education"],
+    "Indianapolis": ["Indianapolis Public Schools", "The Mind Trust", "Indiana Department of Education"],
+}
+
+HEADLINES = [
+    "Chief Academic Officer", "Chief of Staff to the Superintendent", "Director of Data Strategy",
+    "Senior Data Analyst", "Director of Talent Acquisition", "Principal Supervisor",
+    "Chief Financial Officer", "Budget Director", "Director of School Turnaround",
+    "Network Superintendent", "Director of Family and Community Engagement", "Assistant Superintendent",
+    "Director of Strategic Planning", "Research Manager", "Chief Operating Officer",
+    "Director of Enrollment", "Executive Director, Charter Office", "Policy Advisor",
+    "Deputy Commissioner", "Director of Human Capital", "Manager of Continuous Improvement",
+    "Director of Special Education", "Director of Accountability", "Chief Schools Officer",
+]
+
+FIRST_NAMES = [
+    "Aaliyah", "Adrian", "Alicia", "Amara", "Andre", "Angela", "Ben", "Brianna", "Camille", "Carlos",
+    "Chen", "Daniel", "Danielle", "Darnell", "Diana", "Elena", "Emeka", "Erin", "Fatima", "Gabriel",
+    "Grace", "Hannah", "Hector", "Imani", "Isaac", "Jamal", "Jasmine", "Javier", "Jenna", "Joy",
+    "Julian", "Kai", "Keisha", "Kevin", "Lauren", "Lena", "Luis", "Malik", "Maria", "Marcus",
+    "Maya", "Mei", "Michael", "Monique", "Nadia", "Naomi", "Nia", "Omar", "Priya", "Rachel",
+    "Rafael", "Renee", "Rosa", "Samuel", "Sara", "Tanya", "Terrence", "Tomas", "Vanessa", "Wei",
+    "Xavier", "Yolanda", "Zainab", "Zoe",
+]
+
+LAST_NAMES = [
+    "Adeyemi", "Alvarez", "Bailey", "Banks", "Brooks", "Castillo", "Chang", "Coleman", "Delgado",
+    "Diaz", "Edwards", "Ellis", "Fernandez", "Foster", "Garcia", "Goldberg", "Greene", "Gupta",
+    "Harris", "Hayes", "Hernandez", "Hughes", "Jackson", "Jenkins", "Kim", "Kowalski", "Lee",
+    "Lopez", "Marshall", "Martinez", "Mendoza", "Mitchell", "Morales", "Nguyen", "Okafor", "Ortiz",
+    "Patel", "Perez", "Price", "Ramirez", "Reed", "Reyes", "Rivera", "Robinson", "Sanchez", "Santos",
+    "Shapiro", "Singh", "Sullivan", "Thompson", "Torres", "Turner", "Vasquez", "Walker", "Washington",
+    "Williams", "Wright", "Yang", "Young",
+]
+
+# Categories, each with the subjects its threads are about.
+CATEGORIES = [
+    {
+        "slug": "talent", "name": "Talent and human capital",
+        "description": "Recruiting, developing and keeping great teachers and leaders.",
+        "subjects": ["teacher residency programs", "principal pipelines", "retention of early-career teachers",
+                     "hard-to-staff subject areas", "grow-your-own paraprofessional pathways",
+                     "assistant principal development", "hiring timelines", "exit interview data"],
+    },
+    {
+        "slug": "data-and-analytics", "name": "Data and analytics",
+        "description": "Dashboards, early-warning systems, research partnerships and data culture.",
+        "subjects": ["early-warning indicators", "chronic absenteeism dashboards", "data governance",
+                     "research-practice partnerships", "student information system migrations",
+                     "interim assessment data", "on-track-to-graduate metrics", "data privacy agreements"],
+    },
+    {
+        "slug": "school-turnaround", "name": "School turnaround",
+        "description": "Improving persistently struggling schools: strategy, staffing and support.",
+        "subjects": ["turnaround leader selection", "the first 90 days in a turnaround school",
+                     "restart models", "instructional coaching in turnaround schools",
+                     "community buy-in for school redesign", "exiting state receivership",
+                     "extended learning time", "partner organisation contracts"],
+    },
+    {
+        "slug": "finance-and-operations", "name": "Finance and operations",
+        "description": "Budgets, facilities, transportation and the systems that keep schools running.",
+        "subjects": ["student-based budgeting", "the end of ESSER funds", "school consolidation",
+                     "bus driver shortages", "central office cost benchmarking",
+                     "facility master plans", "food service contracts", "enrollment forecasting"],
+    },
+    {
+        "slug": "family-and-community-engagement", "name": "Family and community engagement",
+        "description": "Partnering with families and communities, from enrollment to advocacy.",
+        "subjects": ["parent academies", "home visits", "family liaisons", "two-way text messaging",
+                     "community schools", "translation and interpretation services",
+                     "parent advisory councils", "school choice fairs"],
+    },
+    {
+        "slug": "instruction-and-curriculum", "name": "Instruction and curriculum",
+        "description": "High-quality materials, coaching and the science of reading.",
+        "subjects": ["high-quality instructional materials adoption", "the science of reading",
+                     "high-dosage tutoring", "math acceleration", "curriculum-based professional learning",
+                     "multilingual learner supports", "ninth grade academies", "dual enrollment"],
+    },
+    {
+        "slug": "policy-and-governance", "name": "Policy and governance",
+        "description": "Boards, state policy, accountability systems and charter authorizing.",
+        "subjects": ["school board goal setting", "state accountability redesign", "charter renewal criteria",
+                     "portfolio management", "mayoral control", "school performance frameworks",
+                     "superintendent evaluation", "legislative testimony"],
+    },
+    {
+        "slug": "leadership-and-strategy", "name": "Leadership and strategy",
+        "description": "Running the system: strategic plans, cabinets and change management.",
+        "subjects": ["strategic plan implementation", "cabinet meeting routines", "change management",
+                     "stakeholder communication", "superintendent transitions", "theory of action",
+                     "continuous improvement cycles", "managing up to the board"],
+    },
+    {
+        "slug": "alumni-network", "name": "Alumni network",
+        "description": "Meetups, job openings, introductions and news from the cohorts.",
+        "subjects": ["regional meetups", "job openings", "cohort reunions", "mentoring matches",
+                     "conference roommates", "book club picks", "site visit requests", "career moves"],
+    },
+]
+
+TITLE_PATTERNS = [
+    "How are you approaching {subject}?",
+    "Looking for examples of {subject}",
+    "What we learned from two years of {subject}",
+    "Lessons from {subject} in {place}",
+    "Has anyone evaluated {subject}?",
+    "Board presentation on {subject}: what worked",
+    "Budgeting for {subject} next year",
+    "Site visit: {subject} in {place}",
+    "Common pitfalls with {subject}",
+    "Who owns {subject} in your central office?",
+    "Getting principals on board with {subject}",
+    "Metrics that matter for {subject}",
+]
+
+OPENINGS = [
+    "We are about to launch {subject} across {count} schools in {place} and I would love to hear from "
+    "anyone who has done this at scale. Our board wants a plan by {month}, and the biggest open question "
+    "is how to sequence the rollout without overwhelming principals.",
+    "Our team in {place} has spent the last year on {subject}. Some of it worked better than expected and "
+    "some of it did not work at all. I am writing up what we learned and would value a second opinion "
+    "before it goes to the cabinet.",
+    "Quick question for the network: how do you measure whether {subject} is actually working? We track "
+    "participation, but participation is not impact, and our superintendent keeps (rightly) asking for more.",
+    "I have been asked to lead {subject} starting in {month}. I inherited a good team and a thin budget. "
+    "If you have a one-page plan, a job description or a timeline you would be willing to share, "
+    "I would be grateful.",
+    "Sharing a draft framework for {subject} that came out of our cohort session. It has three parts: "
+    "a clear owner in the central office, a small set of leading indicators, and a monthly review with "
+    "principals. What are we missing?",
+    "In {place} we tried {subject} in {count} pilot schools. Results were mixed: strong uptake in "
+    "elementary, almost none in high schools. Has anyone cracked the secondary version of this?",
+]
+
+DETAILS = [
+    "For context: we serve roughly {students} students, about {share} of them qualify for free or "
+    "reduced-price meals, and our central office went through a reorganisation last spring.",
+    "Constraints we are working with:\n\n- a hiring freeze through {month}\n- a union contract that is "
+    "up for renewal\n- a new student information system going live in the fall",
+    "What we have tried so far:\n\n1. A working group of principals and central office staff\n"
+    "2. A short survey of teachers (a {share} response rate)\n3. Two site visits to neighbouring districts",
+    "Our state just changed its accountability rules, so anything we do has to hold up under the new "
+    "framework as well as the old one.",
+    "The goal is something a new principal can follow in their first year without a consultant "
+    "in the room.",
+]
+
+REPLIES = [
+    "We went through something very similar in {place}. The single most useful thing was naming one "
+    "owner in the central office. When three departments shared it, nothing moved.",
+    "Happy to share our materials. The short version: start smaller than you think, and publish the "
+    "data monthly, even when it is unflattering. Trust came from the bad months, not the good ones.",
+    "+1 to the question about measurement. We ended up with three leading indicators and one lagging "
+    "one, reviewed in the same meeting every month. Anything more and principals tuned out.",
+    "I would be careful with the timeline. Our rollout in {place} took twice as long as planned because "
+    "we underestimated the training load on school leaders.",
+    "Our research partner wrote a short brief on exactly this. The headline: implementation quality "
+    "mattered far more than which model we picked.",
+    "One thing that helped us: we asked principals to co-design the rubric. It slowed the first "
+    "semester down and sped everything after it up.",
+    "We budgeted for this with a mix of Title I and philanthropic dollars. The philanthropic part made "
+    "the first year easy and the third year very hard, so plan for the cliff now.",
+    "Have you looked at what {place} did? They published their whole playbook, and their {role} is an "
+    "alum of this network. I can make an introduction.",
+    "Counterpoint: we tried this and rolled it back after a year. The issue was not the idea, it was "
+    "that we launched it in the same year as a new curriculum. Too many initiatives at once.",
+    "This is great, thank you for writing it up. Saving this for our cabinet retreat next month.",
+    "Our family liaisons were the difference. Once families heard about it from someone they already "
+    "trusted, participation roughly doubled.",
+    "From the state side: we are seeing this work best where districts set a clear goal and left "
+    "schools real latitude on how to get there.",
+    "The data piece is harder than it looks. Get your definitions agreed before you build the dashboard, "
+    "or you will spend the first six months arguing about denominators.",
+    "If it helps, our board approved it after we showed the cost per student next to the outcomes from "
+    "the pilot. Framing it as a reallocation rather than new money made the difference.",
+    "We are a charter network, so different constraints, but the same lesson: principals need the data "
+    "on Monday morning, not at the end of the quarter.",
+    "I can share the job description we used. The title mattered less than making sure the role "
+    "reported to someone with authority over the schools.",
+    "Would love to visit if you are open to it. A few of us from {place} are planning a trip in {month}.",
+    "We paired this with a short weekly check-in for new teachers. Retention in the pilot schools went "
+    "from {share} to noticeably better, though it is too early to call it causal.",
+]
+
+PENDING_NOTES = [
+    "UELF cohort 2024, now at the state agency.",
+    "PSDR resident, 2025. Colleague of several members here.",
+    "New to CSLI this year; my program director suggested I join.",
+    "Alum of the 2019 UELF cohort, back in the sector after two years away.",
+    "Starting as a principal supervisor in August; referred by my PSDR coach.",
+]
+
+MONTHS = ["January", "March", "April", "June", "August", "September", "October", "November"]

@@ -1,0 +1,258 @@
+"""Loads a believable demo network, idempotently.
+
+Reference data (programs, regions, categories) and accounts are matched by slug or
+email, so a second run adds nothing. Discussions are written only when the demo
+authors have none yet. Everything happens in one transaction: a failed load leaves
+nothing half-written.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from ..database import transaction
+from ..extensions import db
+from ..markup import render_markdown
+from ..models import Affiliation, Category, Post, Program, Region, Role, Status, Thread, User, utcnow
+from ..passwords import hash_password
+from ..text import slugify
+from . import content
+
+DEMO_PASSWORD = "exchange-demo"
+DEMO_DOMAIN = "example.org"
+FIXED_ACCOUNTS = [
+    # (email local part, username, display name, role, headline, metro)
+    ("admin", "admin", "Avery Admin", Role.ADMIN, "Network Director, Exchange", "Washington DC"),
+    ("moderator", "moderator", "Morgan Moderator", Role.MODERATOR, "Community Manager, Exchange", "Chicago"),
+    ("member", "member", "Mel Member", Role.MEMBER, "Director of Data Strategy", "Denver"),
+]
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, count: int = 1) -> None:
+        self.created[kind] = self.created.get(kind, 0) + count
+
+    def summary(self) -> str:
+        if not any(self.created.values()):
+            return "Demo data already present; nothing to add."
+        return "Created " + ", ".join(f"{n} {kind}" for kind, n in self.created.items() if n) + "."
+
+
+def load_demo(*, seed: int = 7, members: int = 200, threads: int = 300) -> LoadReport:
+    rng = random.Random(seed)
+    report = LoadReport()
+    with transaction():
+        programs = _programs(report)
+        metros = _regions(report)
+        categories = _categories(report)
+        password_hash = hash_password(DEMO_PASSWORD)
+        people = _members(rng, report, programs, metros, password_hash, members)
+        _pending(rng, report, metros, password_hash)
+        if not _has_demo_threads(people):
+            _discussions(rng, report, people, categories, metros, threads)
+    return report
+
+
+def _programs(report: LoadReport) -> list[Program]:
+    existing = {p.slug: p for p in db.session.scalars(select(Program))}
+    for slug, name, short in content.PROGRAMS:
+        if slug not in existing:
+            existing[slug] = Program(slug=slug, name=name, short_name=short)
+            db.session.add(existing[slug])
+            report.add("programs")
+    return [existing[slug] for slug, _, _ in content.PROGRAMS]
+
+
+def _regions(report: LoadReport) -> dict[str, Region]:
+    existing = {r.slug: r for r in db.session.scalars(select(Region))}
+
+    def ensure(name: str, lat: float, lon: float, parent: Region | None) -> Region:
+        slug = slugify(name)
+        if slug not in existing:
+            existing[slug] = Region(slug=slug, name=name, latitude=lat, longitude=lon, parent=parent)
+            db.session.add(existing[slug])
+            report.add("regions")
+        return existing[slug]
+
+    metros = {}
+    for name, lat, lon, children in content.REGIONS:
+        metros[name] = ensure(name, lat, lon, None)
+        for child, clat, clon in children:
+            ensure(child, clat, clon, metros[name])
+    db.session.flush()
+    return metros
+
+
+def _categories(report: LoadReport) -> list[Category]:
+    existing = {c.slug: c for c in db.session.scalars(select(Category))}
+    for position, spec in enumerate(content.CATEGORIES):
+        if spec["slug"] not in existing:
+            existing[spec["slug"]] = Category(slug=spec["slug"], name=spec["name"],
+                                              description=spec["description"], position=position)
+            db.session.add(existing[spec["slug"]])
+            report.add("categories")
+    db.session.flush()
+    return [existing[spec["slug"]] for spec in content.CATEGORIES]
+
+
+def _members(rng: random.Random, report: LoadReport, programs: list[Program],
+             metros: dict[str, Region], password_hash: str, count: int) -> list[User]:
+    existing = {u.email: u for u in db.session.scalars(select(User))}
+    taken = {u.username for u in existing.values()}
+    people: list[User] = []
+    now = utcnow()
+    # Drawn before anything else, so who is in the network never depends on what already exists.
+    names = [(f, last) for f in content.FIRST_NAMES for last in content.LAST_NAMES]
+    rng.shuffle(names)
+
+    def ensure(email: str, **fields) -> User:
+        user = existing.get(email)
+        if user is None:
+            user = User(email=email, password_hash=password_hash, status=Status.ACTIVE,
+                        created_at=now - timedelta(days=rng.randint(200, 900)), **fields)
+            user.approved_at = user.created_at
+            db.session.add(user)
+            existing[email] = user
+            taken.add(user.username)
+            report.add("members")
+            _affiliate(rng, user, programs)
+        people.append(user)
+        return user
+
+    for local, username, name, role, headline, metro in FIXED_ACCOUNTS:
+        ensure(f"{local}@{DEMO_DOMAIN}", username=username, display_name=name, role=role,
+               headline=headline, organisation="Exchange" if role != Role.MEMBER else "Denver Public Schools",
+               region=metros[metro])
+
+    metro_names = list(metros)
+    cities = [r for r in db.session.scalars(select(Region).where(Region.parent_id.is_not(None)))]
+    # A skew towards big metros, as in the real networks.
+    weights = [3 if n in ("New York", "Chicago", "Los Angeles", "Washington DC", "Houston") else 1
+               for n in metro_names]
+    for first, last in names[: max(count - len(FIXED_ACCOUNTS), 0)]:
+        username = _unique_username(f"{first[0]}{last}".lower(), taken)
+        metro = rng.choices(metro_names, weights)[0]
+        region = metros[metro]
+        children = [r for r in cities if r.parent is region]
+        if children and rng.random() < 0.4:
+            region = rng.choice(children)
+        ensure(f"{first}.{last}@{DEMO_DOMAIN}".lower(), username=username, display_name=f"{first} {last}",
+               role=Role.MEMBER, headline=rng.choice(content.HEADLINES),
+               organisation=rng.choice(content.ORGANISATIONS[metro]), region=region)
+    db.session.flush()
+    return people
+
+
+def _affiliate(rng: random.Random, user: User, programs: list[Program]) -> None:
+    first = rng.choice(programs)
+    year = rng.randint(2012, 2025)
+    user.affiliations.append(Affiliation(program=first, cohort_year=year,
+                                         capacity=rng.choice(["fellow", "fellow", "resident", "staff"])))
+    if rng.random() < 0.2:  # some alumni went through two programs
+        second = rng.choice([p for p in programs if p is not first])
+        user.affiliations.append(Affiliation(program=second, cohort_year=min(year + rng.randint(1, 4), 2026),
+                                             capacity="fellow"))
+
+
+def _pending(rng: random.Random, report: LoadReport, metros: dict[str, Region], password_hash: str) -> None:
+    existing = set(db.session.scalars(select(User.email)))
+    for i, note in enumerate(content.PENDING_NOTES):
+        email = f"applicant{i + 1}@{DEMO_DOMAIN}"
+        if email in existing:
+            continue
+        metro = rng.choice(list(metros))
+        db.session.add(User(email=email, username=f"applicant{i + 1}",
+                            display_name=f"{rng.choice(content.FIRST_NAMES)} {rng.choice(content.LAST_NAMES)}",
+                            password_hash=password_hash, status=Status.PENDING, region=metros[metro],
+                            headline=rng.choice(content.HEADLINES), registration_note=note,
+                            created_at=utcnow() - timedelta(hours=rng.randint(2, 96))))
+        report.add("pending applicants")
+
+
+def _has_demo_threads(people: list[User]) -> bool:
+    ids = [p.id for p in people]
+    return bool(db.session.scalar(select(func.count()).select_from(Thread).where(Thread.author_id.in_(ids))))
+
+
+def _discussions(rng: random.Random, report: LoadReport, people: list[User], categories: list[Category],
+                 metros: dict[str, Region], count: int) -> None:
+    """Threads over the last 18 months with a skewed number of replies, counters kept exact."""
+    now = utcnow()
+    places = list(metros)
+    specs = {c.slug: spec for c in categories for spec in content.CATEGORIES if spec["slug"] == c.slug}
+    seen_titles: set[str] = set()
+    starts = sorted(now - timedelta(minutes=rng.randint(60, 540 * 24 * 60)) for _ in range(count))
+    # Rendered once per distinct text: many replies share prose.
+    rendered: dict[str, str] = {}
+
+    def html(source: str) -> str:
+        if source not in rendered:
+            rendered[source] = render_markdown(source)
+        return rendered[source]
+
+    for started in starts:
+        category = rng.choice(categories)
+        subject = rng.choice(specs[category.slug]["subjects"])
+        title = _unique_title(rng, subject, places, seen_titles)
+        author = rng.choice(people)
+        fill = _filler(rng, subject, places)
+        body = rng.choice(content.OPENINGS).format(**fill) + "\n\n" + rng.choice(content.DETAILS).format(**fill)
+        thread = Thread(title=title, category_id=category.id, author_id=author.id, created_at=started,
+                        last_post_at=started, last_poster_id=author.id, post_count=1)
+        db.session.add(thread)
+        posts = [Post(thread=thread, author_id=author.id, body_source=body, body_html=html(body),
+                      created_at=started)]
+        # Most threads get a few replies; a few get long discussions.
+        replies = min(int(rng.paretovariate(1.3)) + rng.randint(0, 3), 40)
+        at = started
+        for _ in range(replies):
+            at = at + timedelta(minutes=rng.randint(20, 3 * 24 * 60))
+            if at >= now:
+                break
+            replier = rng.choice(people)
+            text = rng.choice(content.REPLIES).format(**_filler(rng, subject, places))
+            posts.append(Post(thread=thread, author_id=replier.id, body_source=text, body_html=html(text),
+                              created_at=at))
+            thread.last_post_at, thread.last_poster_id = at, replier.id
+        thread.post_count = len(posts)
+        db.session.add_all(posts)
+        category.thread_count += 1
+        report.add("threads")
+        report.add("posts", len(posts))
+
+
+def _filler(rng: random.Random, subject: str, places: list[str]) -> dict[str, str]:
+    return {
+        "subject": subject,
+        "place": rng.choice(places),
+        "count": str(rng.choice([4, 6, 8, 12, 15, 22, 30])),
+        "month": rng.choice(content.MONTHS),
+        "students": f"{rng.choice([8, 12, 25, 40, 55, 80, 120])},000",
+        "share": f"{rng.randint(35, 85)}%",
+        "role": rng.choice(content.HEADLINES).lower(),
+    }
+
+
+def _unique_title(rng: random.Random, subject: str, places: list[str], seen: set[str]) -> str:
+    for _ in range(20):
+        title = rng.choice(content.TITLE_PATTERNS).format(subject=subject, place=rng.choice(places))
+        title = title[0].upper() + title[1:]
+        if title not in seen:
+            break
+    seen.add(title)
+    return title
+
+
+def _unique_username(base: str, taken: set[str]) -> str:
+    base = "".join(ch for ch in base if ch.isalnum())[:28] or "member"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate

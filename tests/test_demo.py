@@ -1,0 +1,64 @@
+"""`flask demo load`: a believable network, consistent counters, safe to run twice."""
+from sqlalchemy import func, select
+
+from exchange.extensions import db
+from exchange.models import Category, Post, Program, Region, Role, Status, Thread, User
+
+NAMED_METROS = {"Boston", "Chicago", "Denver", "Los Angeles", "Memphis", "Newark", "New Orleans",
+                "New York", "Oakland", "Philadelphia", "Pittsburgh", "Seattle", "Washington DC",
+                "Houston", "Nashville"}
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _snapshot() -> dict:
+    return {model.__name__: _count(model) for model in (Program, Region, Category, User, Thread, Post)}
+
+
+def test_demo_load_builds_a_consistent_network_and_is_idempotent(runner):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "300 threads" in result.output
+
+    assert _count(Program) == 3
+    metros = set(db.session.scalars(select(Region.name).where(Region.parent_id.is_(None))))
+    assert NAMED_METROS <= metros and len(metros) >= 15
+    assert all(r.latitude and r.longitude for r in db.session.scalars(select(Region)))
+    assert _count(Category) >= 8
+
+    active = list(db.session.scalars(select(User).where(User.status == Status.ACTIVE)))
+    assert 190 <= len(active) <= 210
+    assert all(u.affiliations and u.region_id for u in active)
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.status == Status.PENDING)) >= 3
+    roles = {u.email: u.role for u in active}
+    assert roles["admin@example.org"] == Role.ADMIN and roles["moderator@example.org"] == Role.MODERATOR
+
+    # Counters the lists rely on agree with the posts themselves.
+    actual = dict(db.session.execute(select(Post.thread_id, func.count()).group_by(Post.thread_id)).all())
+    newest = dict(db.session.execute(select(Post.thread_id, func.max(Post.created_at)).group_by(Post.thread_id)).all())
+    for thread in db.session.scalars(select(Thread)):
+        assert thread.post_count == actual[thread.id]
+        assert thread.last_post_at == newest[thread.id]
+    per_category = dict(db.session.execute(select(Thread.category_id, func.count()).group_by(Thread.category_id)).all())
+    for category in db.session.scalars(select(Category)):
+        assert category.thread_count == per_category.get(category.id, 0)
+    assert max(actual.values()) >= 10  # some long discussions, not a uniform grid
+
+    before = _snapshot()
+    again = runner.invoke(args=["demo", "load"])
+    assert again.exit_code == 0, again.output
+    assert "nothing to add" in again.output
+    db.session.expire_all()
+    assert _snapshot() == before
+
+
+def test_demo_accounts_sign_in_and_see_the_discussions(runner, client):
+    runner.invoke(args=["demo", "load"])
+    response = client.submit("/login", {"email": "member@example.org", "password": "exchange-demo"})
+    assert response.status_code == 303
+    home = client.get("/threads")
+    assert home.status_code == 200
+    newest = db.session.scalars(select(Thread).order_by(Thread.last_post_at.desc())).first()
+    assert newest.title in home.get_data(as_text=True)
