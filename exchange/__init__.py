@@ -15,9 +15,12 @@ from .extensions import csrf, db, limiter, login_manager, migrate
 from .instrumentation import configure_sql_counter
 from .models import Status, User
 from .moderation.routes import bp as moderation_bp
+from .practices.routes import bp as practices_bp
 from .security import configure_security_headers
 from .site.routes import bp as site_bp, register_error_handlers
 from .templating import configure_templates
+from .taxonomy.cli import taxonomy_cli
+from .taxonomy.routes import bp as taxonomy_bp
 from .threads.routes import bp as threads_bp
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -62,10 +65,11 @@ def configure_auth(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    for blueprint in (site_bp, auth_bp, threads_bp, moderation_bp):
+    for blueprint in (site_bp, auth_bp, threads_bp, practices_bp, taxonomy_bp, moderation_bp):
         app.register_blueprint(blueprint)
 
 
 def configure_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(taxonomy_cli)

@@ -8,7 +8,7 @@ import hashlib
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -165,9 +165,13 @@ class Thread(db.Model):
         Index("ix_threads_category_last_post_at", "category_id", "last_post_at"),
     )
     DISCUSSION = "discussion"
+    PRACTICE = "practice"
+    PUBLISHED = "published"
+    DRAFT = "draft"  # only practices start as drafts, seen by their author alone
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default=DISCUSSION)
+    status: Mapped[str] = mapped_column(String(16), default=PUBLISHED, server_default=PUBLISHED)
     title: Mapped[str] = mapped_column(String(200))
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -181,6 +185,21 @@ class Thread(db.Model):
     category: Mapped[Category] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     last_poster: Mapped[User | None] = relationship(foreign_keys=[last_poster_id])
+    practice: Mapped[Practice | None] = relationship(back_populates="thread", uselist=False)
+    tag_links: Mapped[list[ThreadTag]] = relationship(back_populates="thread", cascade="all, delete-orphan")
+
+    @property
+    def is_practice(self) -> bool:
+        return self.kind == self.PRACTICE
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.DRAFT
+
+    @property
+    def tags(self) -> list[Tag]:
+        """The tags the author chose (not the parents they imply), by name."""
+        return sorted((link.tag for link in self.tag_links if not link.implied), key=lambda t: t.name)
 
     @property
     def reply_count(self) -> int:
@@ -202,6 +221,7 @@ class Post(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
+    is_hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User] = relationship()
@@ -221,3 +241,131 @@ class ModerationLog(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship()
+
+
+class TagGroup(db.Model):
+    """A facet of the taxonomy (Topic, Role, Level, Scale)."""
+
+    __tablename__ = "tag_groups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    single_choice: Mapped[bool] = mapped_column(default=False)  # at most one tag of it per item
+
+    tags: Mapped[list[Tag]] = relationship(back_populates="group", order_by="Tag.name")
+
+
+class Tag(db.Model):
+    """A canonical concept; its slug is the normalised form every spelling maps onto."""
+
+    __tablename__ = "tags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    group_id: Mapped[int] = mapped_column(ForeignKey("tag_groups.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id"), index=True)
+    guidance: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    group: Mapped[TagGroup] = relationship(back_populates="tags")
+    parent: Mapped[Tag | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Tag]] = relationship(back_populates="parent", order_by="Tag.name")
+    aliases: Mapped[list[TagAlias]] = relationship(back_populates="tag", cascade="all, delete-orphan",
+                                                   order_by="TagAlias.name")
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.slug}>"
+
+
+class TagAlias(db.Model):
+    """Another word for a tag, with its provenance: a partner program's lexicon, or common usage."""
+
+    __tablename__ = "tag_aliases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), index=True)
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
+
+    tag: Mapped[Tag] = relationship(back_populates="aliases")
+    program: Mapped[Program | None] = relationship()
+
+
+class ThreadTag(db.Model):
+    """A thread filed under a tag: chosen by the author, or implied by a chosen child tag."""
+
+    __tablename__ = "thread_tags"
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+    implied: Mapped[bool] = mapped_column(default=False)
+
+    thread: Mapped[Thread] = relationship(back_populates="tag_links")
+    tag: Mapped[Tag] = relationship()
+
+
+class TagProposal(db.Model):
+    """A word a member used that is not in the taxonomy yet; moderators decide."""
+
+    __tablename__ = "tag_proposals"
+    PENDING, APPROVED, REJECTED, MERGED = "pending", "approved", "rejected", "merged"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    slug: Mapped[str] = mapped_column(String(80), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
+    proposer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="SET NULL"))
+    tag_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposer: Mapped[User] = relationship(foreign_keys=[proposer_id])
+    thread: Mapped[Thread | None] = relationship()
+    tag: Mapped[Tag | None] = relationship()
+
+
+class Practice(db.Model):
+    """The structured write-up of a practice thread; replies below it are ordinary posts."""
+
+    __tablename__ = "practices"
+    SECTIONS = ("summary", "problem", "context", "steps", "evidence", "resources", "contact")
+    SETTINGS = ("district", "charter network", "state agency", "non-profit")
+
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    summary_html: Mapped[str] = mapped_column(Text, default="")
+    problem: Mapped[str] = mapped_column(Text, default="")
+    problem_html: Mapped[str] = mapped_column(Text, default="")
+    context: Mapped[str] = mapped_column(Text, default="")
+    context_html: Mapped[str] = mapped_column(Text, default="")
+    steps: Mapped[str] = mapped_column(Text, default="")
+    steps_html: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    evidence_html: Mapped[str] = mapped_column(Text, default="")
+    resources: Mapped[str] = mapped_column(Text, default="")
+    resources_html: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str] = mapped_column(Text, default="")
+    contact_html: Mapped[str] = mapped_column(Text, default="")
+    setting: Mapped[str] = mapped_column(String(32), default="district", index=True)
+    size: Mapped[str] = mapped_column(String(120), default="")
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    helpful_count: Mapped[int] = mapped_column(default=0)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    reviewed_at: Mapped[datetime | None]
+    source_post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
+
+    thread: Mapped[Thread] = relationship(back_populates="practice")
+    region: Mapped[Region | None] = relationship()
+    source_post: Mapped[Post | None] = relationship()
+
+
+class HelpfulMark(db.Model):
+    """One member found one practice helpful (at most once)."""
+
+    __tablename__ = "helpful_marks"
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -30,7 +30,7 @@ def can_start_thread(user: User) -> bool:
 
 
 def can_reply(user: User, thread: Thread) -> bool:
-    if not is_member(user):
+    if not is_member(user) or thread.is_draft:
         return False
     return not thread.is_locked or can_moderate(user)
 
@@ -39,6 +39,36 @@ def can_edit_post(user: User, post: Post) -> bool:
     if not is_member(user):
         return False
     return post.author_id == user.id or can_moderate(user)
+
+
+def can_view_thread(user: User, thread: Thread) -> bool:
+    """Drafts are seen by their author alone; everything else by every member."""
+    if not is_member(user):
+        return False
+    return not thread.is_draft or thread.author_id == user.id
+
+
+def can_edit_practice(user: User, thread: Thread) -> bool:
+    return is_member(user) and (thread.author_id == user.id or can_moderate(user))
+
+
+def can_publish_practice(user: User, thread: Thread) -> bool:
+    return thread.is_draft and is_member(user) and thread.author_id == user.id
+
+
+def can_promote(user: User, thread: Thread, post: Post) -> bool:
+    """A discussion's author or a moderator can turn it (or one reply) into a practice."""
+    if not is_member(user) or thread.is_practice or thread.is_draft or post.thread_id != thread.id:
+        return False
+    return thread.author_id == user.id or can_moderate(user)
+
+
+def can_mark_helpful(user: User, thread: Thread) -> bool:
+    return is_member(user) and thread.is_practice and not thread.is_draft
+
+
+def can_manage_tags(user: User) -> bool:
+    return can_moderate(user)
 
 
 def can_lock_thread(user: User, thread: Thread) -> bool:

@@ -224,6 +224,37 @@ def make_thread(app, make_user, make_category):
     return make
 
 
+@pytest.fixture
+def taxonomy(app) -> dict:
+    """The small test taxonomy (tests/taxonomy_fixture.py), loaded; tags by slug."""
+    from exchange.models import Tag
+    from exchange.taxonomy import loader
+    from tests.taxonomy_fixture import TAXONOMY
+
+    loader.load(TAXONOMY)
+    return {t.slug: t for t in db.session.query(Tag)}
+
+
+@pytest.fixture
+def make_practice(app, make_user, make_category):
+    from exchange.practices import services as practice_services
+
+    def make(*, author: User | None = None, title: str = "A 90-day onboarding plan for new principals",
+             tags=(), setting: str = "district", region=None, publish: bool = True, category: Category | None = None,
+             summary: str = "New principals got a mentor and a weekly data review in their first 90 days.",
+             problem: str = "Half our new principals left within two years.",
+             steps: str = "1. Match a mentor\n2. Weekly data review", **sections):
+        author = author or make_user()
+        category = category or db.session.query(Category).first() or make_category()
+        data = practice_services.PracticeInput(
+            title=title, category_id=category.id, tags=list(tags), setting=setting,
+            region_id=region.id if region else None,
+            sections={"summary": summary, "problem": problem, "steps": steps, **sections})
+        return practice_services.create(author=author, data=data, publish=publish)
+
+    return make
+
+
 # --- role clients ---------------------------------------------------------------
 
 def _role_client(app, make_user, **kwargs) -> ExchangeClient:

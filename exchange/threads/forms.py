@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from ..taxonomy.forms import tags_field
+
 TITLE_MIN, TITLE_MAX = 5, 150
 BODY_MAX = 20_000
 
@@ -28,6 +30,7 @@ class ThreadForm(FlaskForm):
     title = _title()
     category = SelectField("Category", coerce=int,
                            validators=[InputRequired(message="Choose a category.")])
+    tags = tags_field()
     body = _body("Message")
 
 

@@ -7,9 +7,10 @@ from flask_login import current_user
 
 from ..htmx import hx_redirect, is_htmx, render, vary_on_htmx
 from ..markup import render_markdown
-from ..permissions import (can_edit_post, can_reply, can_start_thread, member_required, require,
+from ..permissions import (can_edit_post, can_reply, can_view_thread, can_start_thread, member_required, require,
                            require_found)
 from . import services
+from ..taxonomy.forms import read_tags
 from .forms import BODY_MAX, EditPostForm, PreviewForm, ReplyForm, ThreadForm
 
 bp = Blueprint("threads", __name__)
@@ -28,6 +29,17 @@ def _post_url(post, page: int | None = None) -> str:
 def _preview(form) -> str | None:
     """The server-rendered preview, when the member pressed Preview (the no-JS path)."""
     return render_markdown(form.body.data or "") if "preview" in request.form else None
+
+
+def _visible_thread(thread_id: int):
+    thread = services.get_thread(thread_id)
+    # A draft is answered as missing: others must not learn it exists.
+    return require_found(thread if thread and can_view_thread(current_user, thread) else None)
+
+
+def _visible_post(post_id: int):
+    post = services.get_post(post_id)
+    return require_found(post if post and can_view_thread(current_user, post.thread) else None)
 
 
 @bp.route("/threads")
@@ -57,9 +69,10 @@ def new_thread():
         chosen = services.category_by_slug(request.args["category"])
         form.category.data = chosen.id if chosen else None
     preview = _preview(form)
-    if preview is None and form.validate_on_submit():
+    if preview is None and form.validate_on_submit() and (choice := read_tags(form.tags)):
         thread = services.start_thread(author=current_user, title=form.title.data,
-                                       category_id=form.category.data, body=form.body.data)
+                                       category_id=form.category.data, body=form.body.data,
+                                       tags=choice.tags, proposals=choice.unknown)
         return redirect(url_for("threads.thread", thread_id=thread.id, slug=thread.slug), code=303)
     status = 422 if form.errors else 200
     return render_template("threads/new.html", form=form, preview=preview), status
@@ -69,7 +82,9 @@ def new_thread():
 @bp.route("/t/<int:thread_id>/<slug>")
 @member_required
 def thread(thread_id: int, slug: str | None = None):
-    thread = require_found(services.get_thread(thread_id))
+    thread = _visible_thread(thread_id)
+    if thread.is_practice:
+        return redirect(url_for("practices.practice", thread_id=thread.id, page=request.args.get("page")))
     posts = services.thread_posts(thread, _page_arg())
     form = ReplyForm(page=posts.page)
     return render("threads/thread.html", "threads/_thread.html", thread=thread, posts=posts,
@@ -79,7 +94,7 @@ def thread(thread_id: int, slug: str | None = None):
 @bp.route("/t/<int:thread_id>/reply", methods=["POST"])
 @member_required
 def reply(thread_id: int):
-    thread = require_found(services.get_thread(thread_id))
+    thread = _visible_thread(thread_id)
     require(can_reply(current_user, thread), "This thread is locked: it takes no new replies.")
     form = ReplyForm()
     preview = _preview(form)
@@ -112,7 +127,7 @@ def reply(thread_id: int):
 @member_required
 def post(post_id: int):
     """A post's permalink; htmx gets the post alone (used by "cancel" in inline editing)."""
-    post = require_found(services.get_post(post_id))
+    post = _visible_post(post_id)
     if is_htmx():
         return render("threads/_post.html", "threads/_post.html", post=post, thread=post.thread,
                       number=None)
@@ -122,9 +137,11 @@ def post(post_id: int):
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
 @member_required
 def edit_post(post_id: int):
-    post = require_found(services.get_post(post_id))
+    post = _visible_post(post_id)
     require(can_edit_post(current_user, post), "You can only edit your own posts.")
     first = services.is_first_post(post)
+    if first and post.thread.is_practice:
+        return hx_redirect(url_for("practices.edit", thread_id=post.thread_id))
     form = EditPostForm(data={"title": post.thread.title, "body": post.body_source})
     if not first:
         del form.title

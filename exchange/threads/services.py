@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..database import transaction
 from ..extensions import db
 from ..markup import render_markdown
-from ..models import Category, Post, Thread, User, utcnow
+from ..models import Category, Post, Tag, Thread, ThreadTag, User, utcnow
+from ..taxonomy import services as taxonomy
 
 
 @dataclass
@@ -47,7 +48,9 @@ def latest_threads(*, category: Category | None = None, page: int = 1, per_page:
     page = max(page, 1)
     query = (
         select(Thread)
-        .options(joinedload(Thread.category), joinedload(Thread.author), joinedload(Thread.last_poster))
+        .options(joinedload(Thread.category), joinedload(Thread.author), joinedload(Thread.last_poster),
+                 selectinload(Thread.tag_links).joinedload(ThreadTag.tag))
+        .where(Thread.status == Thread.PUBLISHED)
         .order_by(Thread.last_post_at.desc(), Thread.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page + 1)  # one extra row tells whether a next page exists, without COUNT
@@ -60,7 +63,9 @@ def latest_threads(*, category: Category | None = None, page: int = 1, per_page:
 
 def get_thread(thread_id: int) -> Thread | None:
     return db.session.scalar(
-        select(Thread).options(joinedload(Thread.category)).where(Thread.id == thread_id)
+        select(Thread).options(joinedload(Thread.category),
+                               selectinload(Thread.tag_links).joinedload(ThreadTag.tag))
+        .where(Thread.id == thread_id)
     )
 
 
@@ -98,7 +103,8 @@ def is_first_post(post: Post) -> bool:
     return first_id == post.id
 
 
-def start_thread(*, author: User, title: str, category_id: int, body: str) -> Thread:
+def start_thread(*, author: User, title: str, category_id: int, body: str,
+                 tags: list[Tag] = (), proposals: list[str] = ()) -> Thread:
     with transaction():
         now = utcnow()
         thread = Thread(title=title.strip(), category_id=category_id, author_id=author.id,
@@ -109,6 +115,9 @@ def start_thread(*, author: User, title: str, category_id: int, body: str) -> Th
                             body_html=render_markdown(body), created_at=now))
         db.session.execute(update(Category).where(Category.id == category_id)
                            .values(thread_count=Category.thread_count + 1))
+        if tags or proposals:
+            taxonomy.file_under(thread.id, list(tags))
+            taxonomy.propose_words(list(proposals), proposer=author, thread_id=thread.id)
     return thread
 
 

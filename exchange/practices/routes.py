@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..feeds import atom_response, feed_key, require_feed_reader
+from ..forms import ServiceError
+from ..htmx import is_htmx, render
+from ..markup import render_markdown
+from ..models import Post, Region, Thread
+from ..permissions import (can_edit_practice, can_mark_helpful, can_promote, can_publish_practice,
+                           can_view_thread, member_required, require, require_found)
+from ..taxonomy.forms import read_tags
+from ..threads import services as threads
+from ..threads.forms import ReplyForm
+from . import services
+from .forms import PracticeForm
+
+bp = Blueprint("practices", __name__)
+
+
+def _filters() -> services.Filters:
+    args = request.args
+    year = args.get("year", "")
+    sort = args.get("sort", "newest")
+    return services.Filters(
+        tags=[t for t in args.getlist("tag") if t][:10], region=args.get("region", "")[:64],
+        setting=args.get("setting", "") if args.get("setting") in services.Practice.SETTINGS else "",
+        year=int(year) if year.isdigit() and len(year) == 4 else None,
+        sort=sort if sort in services.SORTS else "newest", page=args.get("page", 1, type=int) or 1)
+
+
+@bp.route("/practices")
+@member_required
+def library():
+    filters = _filters()
+    result = services.library(filters)
+    return render("practices/library.html", "practices/_library.html", filters=filters, result=result,
+                  sorts=services.SORTS, drafts=services.my_drafts(current_user),
+                  feed_url=url_for("practices.feed", key=feed_key(current_user), _external=True))
+
+
+@bp.route("/practices.atom")
+def feed():
+    reader = require_feed_reader()
+    return atom_response(title="Exchange: best practices", entries=services.feed_entries(),
+                         self_url=url_for("practices.feed", key=feed_key(reader), _external=True),
+                         page_url=url_for("practices.library", _external=True))
+
+
+def _form(**kwargs) -> PracticeForm:
+    form = PracticeForm(**kwargs)
+    form.category.choices = [(c.id, c.name) for c in threads.categories()]
+    form.region.choices = [(0, "— choose —")] + [
+        (r.id, f"{r.parent.name} › {r.name}" if r.parent else r.name)
+        for r in db.session.scalars(select(Region).order_by(Region.name))]
+    return form
+
+
+def _input(form: PracticeForm, tags) -> services.PracticeInput:
+    return services.PracticeInput(
+        title=form.title.data, category_id=form.category.data, tags=tags,
+        sections={name: getattr(form, name).data or "" for name in form.SECTION_FIELDS},
+        setting=form.setting.data, size=form.size.data or "", region_id=form.region.data or None)
+
+
+def _preview(form: PracticeForm) -> str | None:
+    if "preview" not in request.form:
+        return None
+    return render_markdown(services.compose_body(form.title.data or "", {
+        name: getattr(form, name).data or "" for name in form.SECTION_FIELDS}))
+
+
+def _source_post(form: PracticeForm) -> Post | None:
+    value = form.source_post.data or ""
+    return threads.get_post(int(value)) if value.isdigit() else None
+
+
+@bp.route("/practices/new", methods=["GET", "POST"])
+@member_required
+def new():
+    form = _form()
+    if request.method == "GET":
+        form.region.data = current_user.region_id or 0
+    preview = _preview(form)
+    source = _source_post(form)
+    if source is not None and not can_promote(current_user, source.thread, source):
+        source = None
+    if preview is None and form.validate_on_submit() and (choice := read_tags(form.tags)):
+        publish = request.form.get("action") == "publish"
+        thread = services.create(author=current_user, data=_input(form, choice.tags), publish=publish,
+                                 proposals=choice.unknown, source_post=source)
+        flash("Published. Thank you for sharing what worked." if publish
+              else "Saved as a draft: only you can see it until you publish.", "success")
+        return redirect(url_for("practices.practice", thread_id=thread.id), code=303)
+    status = 422 if form.errors else 200
+    return render_template("practices/edit.html", form=form, preview=preview, thread=None, source=source), status
+
+
+@bp.route("/practices/<int:thread_id>")
+@member_required
+def practice(thread_id: int):
+    thread = _visible(thread_id)
+    posts = threads.thread_posts(thread, request.args.get("page", 1, type=int) or 1)
+    return render_template("practices/practice.html", thread=thread, practice=thread.practice, posts=posts,
+                           form=ReplyForm(page=posts.page), preview=None,
+                           helpful=services.has_marked_helpful(thread, current_user),
+                           sections=services.SECTION_TITLES)
+
+
+def _visible(thread_id: int) -> Thread:
+    thread = services.get(thread_id)
+    return require_found(thread if thread and can_view_thread(current_user, thread) else None)
+
+
+@bp.route("/practices/<int:thread_id>/edit", methods=["GET", "POST"])
+@member_required
+def edit(thread_id: int):
+    thread = _visible(thread_id)
+    require(can_edit_practice(current_user, thread), "Only the author or a moderator can edit this practice.")
+    practice = thread.practice
+    data = {name: getattr(practice, name) for name in PracticeForm.SECTION_FIELDS}
+    form = _form(data={**data, "title": thread.title, "category": thread.category_id,
+                       "tags": ", ".join(t.name for t in thread.tags), "setting": practice.setting,
+                       "size": practice.size, "region": practice.region_id or 0})
+    preview = _preview(form)
+    if preview is None and form.validate_on_submit() and (choice := read_tags(form.tags)):
+        publish = request.form.get("action") == "publish" and can_publish_practice(current_user, thread)
+        services.update_practice(thread=thread, data=_input(form, choice.tags), proposals=choice.unknown,
+                                 publish=publish)
+        flash("Published." if publish else "Saved.", "success")
+        return redirect(url_for("practices.practice", thread_id=thread.id), code=303)
+    status = 422 if form.errors else 200
+    return render_template("practices/edit.html", form=form, preview=preview, thread=thread, source=None), status
+
+
+@bp.route("/practices/<int:thread_id>/publish", methods=["POST"])
+@member_required
+def publish(thread_id: int):
+    thread = _visible(thread_id)
+    require(can_publish_practice(current_user, thread), "Only the author can publish a draft.")
+    try:
+        services.publish(thread)
+        flash("Published. Thank you for sharing what worked.", "success")
+    except ServiceError as error:
+        flash(error.message, "error")
+    return redirect(url_for("practices.practice", thread_id=thread_id), code=303)
+
+
+@bp.route("/practices/<int:thread_id>/helpful", methods=["POST"])
+@member_required
+def helpful(thread_id: int):
+    thread = _visible(thread_id)
+    require(can_mark_helpful(current_user, thread), "Only published practices can be marked helpful.")
+    try:
+        marked = services.toggle_helpful(thread=thread, user=current_user)
+    except ServiceError as error:
+        require(False, error.message)
+    thread = services.get(thread_id)
+    if is_htmx():
+        return render("practices/_helpful.html", "practices/_helpful.html", thread=thread, helpful=marked)
+    return redirect(url_for("practices.practice", thread_id=thread_id), code=303)
+
+
+@bp.route("/t/<int:thread_id>/promote", methods=["POST"])
+@bp.route("/p/<int:post_id>/promote", methods=["POST"])
+@member_required
+def promote(thread_id: int | None = None, post_id: int | None = None):
+    """Start a draft practice prefilled from a discussion or one reply in it."""
+    if post_id is not None:
+        post = require_found(threads.get_post(post_id))
+        thread = post.thread
+    else:
+        thread = require_found(threads.get_thread(thread_id))
+        post = db.session.scalar(select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1))
+    require_found(thread if can_view_thread(current_user, thread) else None)
+    require(can_promote(current_user, thread, post),
+            "Only the thread's author or a moderator can turn it into a practice.")
+    try:
+        data = services.promotion_draft(thread=thread, post=post)
+    except ServiceError as error:
+        require(False, error.message)
+    form = _form(formdata=None, data=data)
+    return render_template("practices/edit.html", form=form, preview=None, thread=None, source=post,
+                           promoting=True)

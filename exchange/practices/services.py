@@ -1,0 +1,352 @@
+"""Best practices: structured write-ups on practice threads, their lifecycle, the library.
+
+A practice is a thread of kind ``practice``. Its opening post carries the whole write-up
+as Markdown (so everything that reads posts — lists, counters, later the search index —
+sees it); the ``Practice`` row carries the sections for display and the facets for filtering.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, extract, func, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..database import transaction
+from ..extensions import db
+from ..forms import ServiceError
+from ..markup import render_markdown
+from ..models import (Category, HelpfulMark, Post, Practice, Region, Tag, TagGroup, Thread, ThreadTag, User,
+                      utcnow)
+from ..taxonomy import services as taxonomy
+
+SECTION_TITLES = {
+    "summary": "Summary",
+    "problem": "The problem",
+    "context": "Context",
+    "steps": "What we did",
+    "evidence": "Evidence and results",
+    "resources": "Resources",
+    "contact": "Contact",
+}
+REQUIRED_SECTIONS = ("summary", "problem", "steps")
+SORTS = {"newest": "Newest", "helpful": "Most helpful", "active": "Recently active"}
+PER_PAGE = 20
+
+
+@dataclass
+class PracticeInput:
+    title: str
+    category_id: int
+    tags: list[Tag]
+    sections: dict[str, str]
+    setting: str
+    size: str = ""
+    region_id: int | None = None
+
+
+def compose_body(title: str, sections: dict[str, str]) -> str:
+    """The write-up as one Markdown document, for the opening post."""
+    parts = []
+    for name, heading in SECTION_TITLES.items():
+        text = (sections.get(name) or "").strip()
+        if text:
+            parts.append(text if name == "summary" else f"## {heading}\n\n{text}")
+    return "\n\n".join(parts)
+
+
+def _apply(practice: Practice, data: PracticeInput) -> None:
+    for name in Practice.SECTIONS:
+        text = (data.sections.get(name) or "").strip()
+        setattr(practice, name, text)
+        setattr(practice, f"{name}_html", render_markdown(text) if text else "")
+    practice.setting, practice.size, practice.region_id = data.setting, data.size.strip(), data.region_id
+
+
+def create(*, author: User, data: PracticeInput, publish: bool, proposals: list[str] = (),
+           source_post: Post | None = None) -> Thread:
+    with transaction():
+        now = utcnow()
+        thread = Thread(kind=Thread.PRACTICE, status=Thread.PUBLISHED if publish else Thread.DRAFT,
+                        title=data.title, category_id=data.category_id, author_id=author.id,
+                        created_at=now, last_post_at=now, last_poster_id=author.id, post_count=1)
+        db.session.add(thread)
+        db.session.flush()
+        body = compose_body(data.title, data.sections)
+        db.session.add(Post(thread_id=thread.id, author_id=author.id, body_source=body,
+                            body_html=render_markdown(body), created_at=now))
+        practice = Practice(thread_id=thread.id, source_post_id=source_post.id if source_post else None,
+                            published_at=now if publish else None, reviewed_at=now if publish else None)
+        _apply(practice, data)
+        db.session.add(practice)
+        taxonomy.file_under(thread.id, data.tags)
+        taxonomy.propose_words(list(proposals), proposer=author, thread_id=thread.id)
+        if publish:
+            _count_in_category(data.category_id, +1)
+    return thread
+
+
+def update_practice(*, thread: Thread, data: PracticeInput, proposals: list[str] = (),
+                    publish: bool = False) -> Thread:
+    with transaction():
+        practice = thread.practice
+        _apply(practice, data)
+        old_category, was_draft = thread.category_id, thread.is_draft
+        thread.title, thread.category_id = data.title, data.category_id
+        opening = db.session.scalar(select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1))
+        body = compose_body(data.title, data.sections)
+        if opening is not None and opening.body_source != body:
+            opening.body_source, opening.body_html = body, render_markdown(body)
+            opening.edited_at = utcnow()
+        now = utcnow()
+        if publish and was_draft:
+            thread.status, practice.published_at = Thread.PUBLISHED, now
+            thread.created_at = thread.last_post_at = now
+        if not thread.is_draft:
+            practice.reviewed_at = now  # the author (or a moderator) just went over it
+            if was_draft:
+                _count_in_category(thread.category_id, +1)
+            elif old_category != thread.category_id:
+                _count_in_category(old_category, -1)
+                _count_in_category(thread.category_id, +1)
+        taxonomy.file_under(thread.id, data.tags)
+        existing = {p.slug for p in taxonomy.pending_proposals_for(thread.id)}
+        taxonomy.propose_words([w for w in proposals if taxonomy.tag_key(w) not in existing],
+                               proposer=thread.author, thread_id=thread.id)
+    return thread
+
+
+def publish(thread: Thread) -> Thread:
+    if not thread.is_draft:
+        raise ServiceError("This practice is already published.")
+    missing = [SECTION_TITLES[n] for n in REQUIRED_SECTIONS if not getattr(thread.practice, n).strip()]
+    if missing:
+        raise ServiceError(f"Fill in {', '.join(missing)} before publishing.")
+    with transaction():
+        now = utcnow()
+        thread.status, thread.created_at, thread.last_post_at = Thread.PUBLISHED, now, now
+        thread.practice.published_at = thread.practice.reviewed_at = now
+        _count_in_category(thread.category_id, +1)
+    return thread
+
+
+def _count_in_category(category_id: int, delta: int) -> None:
+    db.session.execute(update(Category).where(Category.id == category_id)
+                       .values(thread_count=Category.thread_count + delta))
+
+
+def get(thread_id: int) -> Thread | None:
+    return db.session.scalar(
+        select(Thread).options(joinedload(Thread.practice).joinedload(Practice.region),
+                               joinedload(Thread.category), joinedload(Thread.author),
+                               selectinload(Thread.tag_links).joinedload(ThreadTag.tag))
+        .where(Thread.id == thread_id, Thread.kind == Thread.PRACTICE)
+    )
+
+
+def has_marked_helpful(thread: Thread, user: User) -> bool:
+    return db.session.get(HelpfulMark, (thread.id, user.id)) is not None
+
+
+def toggle_helpful(*, thread: Thread, user: User) -> bool:
+    """Mark or unmark; returns whether it is marked now. One mark per member."""
+    if thread.is_draft:
+        raise ServiceError("Drafts cannot be marked helpful.")
+    with transaction():
+        mark = db.session.get(HelpfulMark, (thread.id, user.id))
+        if mark is None:
+            db.session.add(HelpfulMark(thread_id=thread.id, user_id=user.id))
+            delta = 1
+        else:
+            db.session.delete(mark)
+            delta = -1
+        db.session.execute(update(Practice).where(Practice.thread_id == thread.id)
+                           .values(helpful_count=Practice.helpful_count + delta))
+    return delta == 1
+
+
+def promotion_draft(*, thread: Thread, post: Post) -> dict:
+    """Form data for a practice started from a discussion (or one reply in it)."""
+    if post.is_hidden:
+        raise ServiceError("This post is hidden by a moderator and cannot become a practice.")
+    if thread.is_practice:
+        raise ServiceError("This is already a practice.")
+    text = post.body_source.strip()
+    first_paragraph = text.split("\n\n", 1)[0]
+    return {
+        "title": thread.title,
+        "category": thread.category_id,
+        "tags": taxonomy.tag_field_value(thread),
+        "summary": first_paragraph[:1000],
+        "problem": text,
+        "steps": "",
+        "resources": f"Started from the discussion “{thread.title}”.",
+        "source_post": post.id,
+    }
+
+
+# --- the library ---------------------------------------------------------------------------
+
+@dataclass
+class Filters:
+    tags: list[str] = field(default_factory=list)  # slugs, all must match (AND)
+    region: str = ""
+    setting: str = ""
+    year: int | None = None
+    sort: str = "newest"
+    page: int = 1
+
+    def without(self, **changes) -> dict:
+        """Query-string arguments for these filters with some changed (for facet links)."""
+        args = {"tag": list(self.tags), "region": self.region, "setting": self.setting,
+                "year": self.year or "", "sort": self.sort if self.sort != "newest" else ""}
+        args.update(changes)
+        return {k: v for k, v in args.items() if v}
+
+
+@dataclass
+class FacetValue:
+    key: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Library:
+    practices: list[Thread]
+    total: int
+    page: int
+    pages: int
+    tag_facets: list[tuple[TagGroup, list[FacetValue]]]
+    region_facet: list[FacetValue]
+    setting_facet: list[FacetValue]
+    year_facet: list[FacetValue]
+    selected_tags: list[Tag]
+    unknown_tags: list[str]
+
+
+def _published() -> Select:
+    return (select(Thread.id).join(Practice, Practice.thread_id == Thread.id)
+            .where(Thread.kind == Thread.PRACTICE, Thread.status == Thread.PUBLISHED))
+
+
+def _region_ids(slug: str) -> list[int]:
+    region = db.session.scalar(select(Region).where(Region.slug == slug))
+    if region is None:
+        return []
+    return [region.id] + list(db.session.scalars(select(Region.id).where(Region.parent_id == region.id)))
+
+
+def _filtered(filters: Filters, tags: list[Tag], *, skip: str = "") -> Select:
+    """Ids of published practices matching every filter except ``skip`` (for its own facet)."""
+    query = _published()
+    for tag in tags:
+        # ThreadTag holds implied parents too, so a parent tag finds its children's practices.
+        query = query.where(Thread.id.in_(select(ThreadTag.thread_id).where(ThreadTag.tag_id == tag.id)))
+    if filters.region and skip != "region":
+        query = query.where(Practice.region_id.in_(_region_ids(filters.region)))
+    if filters.setting and skip != "setting":
+        query = query.where(Practice.setting == filters.setting)
+    if filters.year and skip != "year":
+        query = query.where(extract("year", Practice.published_at) == filters.year)
+    return query
+
+
+def library(filters: Filters) -> Library:
+    known = {t.slug: t for t in db.session.scalars(select(Tag).options(joinedload(Tag.group))
+                                                   .where(Tag.slug.in_(filters.tags)))} if filters.tags else {}
+    selected = [known[s] for s in dict.fromkeys(filters.tags) if s in known]
+    unknown = [s for s in filters.tags if s not in known]
+    ids = _filtered(filters, selected).subquery()
+    total = db.session.scalar(select(func.count()).select_from(ids))
+    pages = max(math.ceil(total / PER_PAGE), 1)
+    page = min(max(filters.page, 1), pages)
+    order = {
+        "helpful": (Practice.helpful_count.desc(), Practice.published_at.desc()),
+        "active": (Thread.last_post_at.desc(),),
+    }.get(filters.sort, (Practice.published_at.desc(),))
+    practices = list(db.session.scalars(
+        select(Thread).join(Practice, Practice.thread_id == Thread.id)
+        .options(joinedload(Thread.practice).joinedload(Practice.region), joinedload(Thread.author),
+                 selectinload(Thread.tag_links).joinedload(ThreadTag.tag))
+        .where(Thread.id.in_(select(ids.c.id))).order_by(*order, Thread.id.desc())
+        .offset((page - 1) * PER_PAGE).limit(PER_PAGE)
+    ).unique())
+    return Library(practices, total, page, pages, _tag_facets(ids, selected), _region_facet(filters, selected),
+                   _setting_facet(filters, selected), _year_facet(filters, selected), selected, unknown)
+
+
+def _tag_facets(ids, selected: list[Tag]) -> list[tuple[TagGroup, list[FacetValue]]]:
+    counts = dict(db.session.execute(
+        select(ThreadTag.tag_id, func.count()).where(ThreadTag.thread_id.in_(select(ids.c.id)))
+        .group_by(ThreadTag.tag_id)).all())
+    chosen = {t.id for t in selected}
+    groups = db.session.scalars(select(TagGroup).options(selectinload(TagGroup.tags))
+                                .order_by(TagGroup.position))
+    facets = []
+    for group in groups:
+        values = [FacetValue(t.slug, t.name, counts.get(t.id, 0), t.id in chosen)
+                  for t in group.tags if counts.get(t.id) or t.id in chosen]
+        values.sort(key=lambda v: (-v.count, v.label))
+        if values:
+            facets.append((group, values))
+    return facets
+
+
+def _region_facet(filters: Filters, tags: list[Tag]) -> list[FacetValue]:
+    ids = _filtered(filters, tags, skip="region").subquery()
+    metro = func.coalesce(Region.parent_id, Region.id)
+    rows = db.session.execute(
+        select(metro, func.count()).select_from(Practice).join(Region, Region.id == Practice.region_id)
+        .where(Practice.thread_id.in_(select(ids.c.id))).group_by(metro)).all()
+    names = {r.id: r for r in db.session.scalars(select(Region).where(Region.id.in_([r[0] for r in rows])))}
+    values = [FacetValue(names[i].slug, names[i].name, n, names[i].slug == filters.region) for i, n in rows]
+    return sorted(values, key=lambda v: (-v.count, v.label))
+
+
+def _setting_facet(filters: Filters, tags: list[Tag]) -> list[FacetValue]:
+    ids = _filtered(filters, tags, skip="setting").subquery()
+    rows = dict(db.session.execute(select(Practice.setting, func.count())
+                                   .where(Practice.thread_id.in_(select(ids.c.id))).group_by(Practice.setting)).all())
+    return [FacetValue(s, s.capitalize(), rows[s], s == filters.setting) for s in Practice.SETTINGS if rows.get(s)]
+
+
+def _year_facet(filters: Filters, tags: list[Tag]) -> list[FacetValue]:
+    ids = _filtered(filters, tags, skip="year").subquery()
+    year = extract("year", Practice.published_at)
+    rows = db.session.execute(select(year, func.count()).where(Practice.thread_id.in_(select(ids.c.id)))
+                              .group_by(year).order_by(year.desc())).all()
+    return [FacetValue(str(int(y)), str(int(y)), n, filters.year == int(y)) for y, n in rows]
+
+
+def feed_entries(*, tag: Tag | None = None, limit: int = 50) -> list[Thread]:
+    """The newest published items for a feed: practices, or everything filed under a tag."""
+    query = (select(Thread).options(joinedload(Thread.author), joinedload(Thread.practice))
+             .where(Thread.status == Thread.PUBLISHED))
+    if tag is None:
+        query = query.join(Practice, Practice.thread_id == Thread.id).order_by(Practice.published_at.desc())
+    else:
+        query = (query.where(Thread.id.in_(select(ThreadTag.thread_id).where(ThreadTag.tag_id == tag.id)))
+                 .order_by(Thread.created_at.desc()))
+    return list(db.session.scalars(query.limit(limit)).unique())
+
+
+def filed_under(tag: Tag, *, kind: str, limit: int = 20) -> list[Thread]:
+    return list(db.session.scalars(
+        select(Thread).options(joinedload(Thread.author), joinedload(Thread.practice))
+        .where(Thread.status == Thread.PUBLISHED, Thread.kind == kind,
+               Thread.id.in_(select(ThreadTag.thread_id).where(ThreadTag.tag_id == tag.id)))
+        .order_by(Thread.last_post_at.desc()).limit(limit)
+    ).unique())
+
+
+def my_drafts(user: User) -> list[Thread]:
+    return list(db.session.scalars(select(Thread).where(
+        Thread.author_id == user.id, Thread.kind == Thread.PRACTICE, Thread.status == Thread.DRAFT)
+        .order_by(Thread.created_at.desc())))
+
+
+def newest_update(threads: list[Thread]) -> datetime:
+    return max((t.last_post_at for t in threads), default=utcnow())
