@@ -39,7 +39,7 @@ class PracticeForm(FlaskForm):
     tags = tags_field()
     summary = _section("Summary", "summary", True, SUMMARY_MAX)
     problem = _section("The problem", "problem", True)
-    setting = SelectField("Setting", choices=[(s, s.capitalize()) for s in Practice.SETTINGS])
+    setting = SelectField("Setting")
     size = StringField("Size", description="E.g. “48,000 students, 80 schools”. Optional.",
                        validators=[Length(max=120, message="Keep the size under 120 characters.")])
     region = SelectField("Region", coerce=int)

@@ -9,7 +9,7 @@ from ..feeds import atom_response, feed_key, require_feed_reader
 from ..forms import ServiceError
 from ..htmx import is_htmx, render
 from ..markup import render_markdown
-from ..models import Post, Region, Thread
+from ..models import Post, Practice, Region, Thread
 from ..permissions import (can_edit_practice, can_mark_helpful, can_promote, can_publish_practice,
                            can_view_thread, member_required, require, require_found)
 from ..taxonomy.forms import read_tags
@@ -53,6 +53,7 @@ def feed():
 def _form(**kwargs) -> PracticeForm:
     form = PracticeForm(**kwargs)
     form.category.choices = [(c.id, c.name) for c in threads.categories()]
+    form.setting.choices = [(s, s.capitalize()) for s in Practice.SETTINGS]
     form.region.choices = [(0, "— choose —")] + [
         (r.id, f"{r.parent.name} › {r.name}" if r.parent else r.name)
         for r in db.session.scalars(select(Region).order_by(Region.name))]
