@@ -369,3 +369,5 @@ class HelpfulMark(db.Model):
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    thread: Mapped[Thread] = relationship()

@@ -1,6 +1,8 @@
 """Pages run a fixed, small number of SQL statements whatever the data size (no N+1)."""
 import pytest
 
+from tests.test_practices import library  # noqa: F401 - the hand-counted practices fixture
+
 from exchange.extensions import db
 from exchange.instrumentation import configure_sql_counter
 from exchange.models import Thread
@@ -45,3 +47,16 @@ def test_list_pages_statements_do_not_grow_with_threads(counting, app, make_user
     after = {url: _statements(client, url) for url in before}
     assert before == after
     assert max(after.values()) <= PAGE_BUDGET
+
+
+def test_practice_pages_statements_do_not_grow(counting, app, library, make_practice, taxonomy, make_user):
+    """The library (with every filter), a practice and a tag page stay within the budget as content grows."""
+    client = app.test_client().sign_in_as(make_user())
+    urls = ["/practices", "/practices?tag=talent-pipeline&tag=principal&region=boston&setting=district&year=2026",
+            f"/practices/{library['A'].id}", "/tags/talent-pipeline", "/tags", "/"]
+    before = {url: _statements(client, url) for url in urls}
+    for i in range(10):
+        make_practice(title=f"Another practice number {i}", tags=[taxonomy["teacher-residency"], taxonomy["principal"]])
+    after = {url: _statements(client, url) for url in urls}
+    assert before == after
+    assert max(after.values()) <= PAGE_BUDGET, after

@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..database import transaction
 from ..extensions import db
 from ..markup import render_markdown
-from ..models import Affiliation, Category, Post, Program, Region, Role, Status, Thread, User, utcnow
+from ..models import (Affiliation, Category, HelpfulMark, Post, Practice, Program, Region, Role, Status, Tag,
+                      Thread, ThreadTag, User, utcnow)
+from ..practices import services as practice_services
+from ..taxonomy import loader as taxonomy_loader
 from ..passwords import hash_password
 from ..text import slugify
 from . import content
@@ -47,6 +51,11 @@ class LoadReport:
 def load_demo(*, seed: int = 7, members: int = 200, threads: int = 300) -> LoadReport:
     rng = random.Random(seed)
     report = LoadReport()
+    # The taxonomy loads in its own transaction; it is idempotent on its own.
+    if taxonomy_loader.DEFAULT_FILE.exists():
+        created = taxonomy_loader.load(taxonomy_loader.read_file(taxonomy_loader.DEFAULT_FILE)).created
+        for kind, count in created.items():
+            report.add(f"taxonomy {kind}", count)
     with transaction():
         programs = _programs(report)
         metros = _regions(report)
@@ -55,7 +64,9 @@ def load_demo(*, seed: int = 7, members: int = 200, threads: int = 300) -> LoadR
         people = _members(rng, report, programs, metros, password_hash, members)
         _pending(rng, report, metros, password_hash)
         if not _has_demo_threads(people):
-            _discussions(rng, report, people, categories, metros, threads)
+            tagger = _Tagger(rng)
+            _discussions(rng, report, people, categories, metros, threads, tagger)
+            _practices(rng, report, people, categories, metros, tagger)
     return report
 
 
@@ -181,7 +192,7 @@ def _has_demo_threads(people: list[User]) -> bool:
 
 
 def _discussions(rng: random.Random, report: LoadReport, people: list[User], categories: list[Category],
-                 metros: dict[str, Region], count: int) -> None:
+                 metros: dict[str, Region], count: int, tagger: _Tagger) -> None:
     """Threads over the last 18 months with a skewed number of replies, counters kept exact."""
     now = utcnow()
     places = list(metros)
@@ -222,9 +233,99 @@ def _discussions(rng: random.Random, report: LoadReport, people: list[User], cat
             thread.last_post_at, thread.last_poster_id = at, replier.id
         thread.post_count = len(posts)
         db.session.add_all(posts)
+        if rng.random() < 0.75:
+            tagger.file(thread, category.slug)
         category.thread_count += 1
         report.add("threads")
         report.add("posts", len(posts))
+
+
+class _Tagger:
+    """Files demo content under topic tags that fit its category (whatever taxonomy is loaded)."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        tags = list(db.session.scalars(select(Tag).options(joinedload(Tag.group), joinedload(Tag.parent))))
+        self.roles = [t for t in tags if t.group.slug == "role"]
+        self.by_category = {
+            slug: [t for t in tags if t.group.slug == "topic" and any(w in t.name.lower() for w in words)]
+            for slug, words in content.CATEGORY_TOPICS.items()
+        }
+
+    def choose(self, category_slug: str) -> list[Tag]:
+        topics = self.by_category.get(category_slug) or []
+        chosen = self.rng.sample(topics, min(len(topics), self.rng.choice([1, 1, 2])))
+        if self.roles and self.rng.random() < 0.4:
+            chosen.append(self.rng.choice(self.roles))
+        return chosen
+
+    def file(self, thread: Thread, category_slug: str) -> list[Tag]:
+        chosen = self.choose(category_slug)
+        implied = {a.id for t in chosen for a in _ancestors(t)} - {t.id for t in chosen}
+        for tag in chosen:
+            db.session.add(ThreadTag(thread=thread, tag_id=tag.id, implied=False))
+        for tag_id in implied:
+            db.session.add(ThreadTag(thread=thread, tag_id=tag_id, implied=True))
+        return chosen
+
+
+def _ancestors(tag: Tag) -> list[Tag]:
+    found, current = [], tag.parent
+    while current is not None and current not in found:
+        found.append(current)
+        current = current.parent
+    return found
+
+
+def _practices(rng: random.Random, report: LoadReport, people: list[User], categories: list[Category],
+               metros: dict[str, Region], tagger: _Tagger) -> None:
+    """Each written-up practice, as it was adapted in a few regions; some discussed, some marked helpful."""
+    now = utcnow()
+    by_slug = {c.slug: c for c in categories}
+    for number, (category_slug, title, summary, problem, steps, evidence, resources) in enumerate(
+            content.PRACTICES * 3):
+        round_ = number // len(content.PRACTICES)
+        metro = rng.choice(list(metros))
+        if round_:
+            title = f"{title} ({metro})"
+        author = rng.choice(people)
+        published = now - timedelta(days=rng.randint(3, 700), minutes=rng.randint(0, 600))
+        sections = {"summary": summary, "problem": problem, "steps": steps, "evidence": evidence,
+                    "resources": resources, "contact": f"Write to {author.display_name} through Exchange.",
+                    "context": f"{rng.choice(content.ORGANISATIONS[metro])}, {metro}."}
+        body = practice_services.compose_body(title, sections)
+        category = by_slug[category_slug]
+        thread = Thread(kind=Thread.PRACTICE, title=title, category_id=category.id, author_id=author.id,
+                        created_at=published, last_post_at=published, last_poster_id=author.id, post_count=1)
+        db.session.add(thread)
+        db.session.add(Post(thread=thread, author_id=author.id, body_source=body, body_html=render_markdown(body),
+                            created_at=published))
+        practice = Practice(thread=thread, setting=rng.choice(["district", "district", "charter network",
+                                                              "state agency", "non-profit"]),
+                            size=f"{rng.choice([6, 12, 25, 48, 80, 150])},000 students",
+                            region_id=metros[metro].id, published_at=published,
+                            reviewed_at=published + timedelta(days=rng.randint(0, 60)))
+        for name, text in sections.items():
+            setattr(practice, name, text)
+            setattr(practice, f"{name}_html", render_markdown(text) if text else "")
+        db.session.add(practice)
+        fans = rng.sample(people, rng.choice([0, 1, 2, 3, 5, 8, 13]))
+        db.session.add_all([HelpfulMark(thread=thread, user_id=fan.id) for fan in fans])
+        practice.helpful_count = len(fans)
+        at = published
+        for _ in range(rng.choice([0, 0, 1, 2, 4])):
+            at += timedelta(hours=rng.randint(2, 200))
+            if at >= now:
+                break
+            replier = rng.choice(people)
+            text = rng.choice(content.REPLIES).format(**_filler(rng, title.lower(), list(metros)))
+            db.session.add(Post(thread=thread, author_id=replier.id, body_source=text, body_html=render_markdown(text),
+                                created_at=at))
+            thread.post_count += 1
+            thread.last_post_at, thread.last_poster_id = at, replier.id
+        tagger.file(thread, category_slug)
+        category.thread_count += 1
+        report.add("practices")
 
 
 def _filler(rng: random.Random, subject: str, places: list[str]) -> dict[str, str]:

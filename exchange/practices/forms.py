@@ -4,7 +4,6 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..models import Practice
 from ..taxonomy.forms import tags_field
 from ..threads.forms import TITLE_MAX, TITLE_MIN
 

@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, extract, func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, and_, extract, func, or_, select, update
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..database import transaction
 from ..extensions import db
@@ -232,11 +232,10 @@ def _published() -> Select:
             .where(Thread.kind == Thread.PRACTICE, Thread.status == Thread.PUBLISHED))
 
 
-def _region_ids(slug: str) -> list[int]:
-    region = db.session.scalar(select(Region).where(Region.slug == slug))
-    if region is None:
-        return []
-    return [region.id] + list(db.session.scalars(select(Region.id).where(Region.parent_id == region.id)))
+def _in_region(slug: str):
+    """A metro region's practices include its cities': one subquery, no extra round trip."""
+    metro = select(Region.id).where(Region.slug == slug).scalar_subquery()
+    return Practice.region_id.in_(select(Region.id).where(or_(Region.id == metro, Region.parent_id == metro)))
 
 
 def _filtered(filters: Filters, tags: list[Tag], *, skip: str = "") -> Select:
@@ -246,7 +245,7 @@ def _filtered(filters: Filters, tags: list[Tag], *, skip: str = "") -> Select:
         # ThreadTag holds implied parents too, so a parent tag finds its children's practices.
         query = query.where(Thread.id.in_(select(ThreadTag.thread_id).where(ThreadTag.tag_id == tag.id)))
     if filters.region and skip != "region":
-        query = query.where(Practice.region_id.in_(_region_ids(filters.region)))
+        query = query.where(_in_region(filters.region))
     if filters.setting and skip != "setting":
         query = query.where(Practice.setting == filters.setting)
     if filters.year and skip != "year":
@@ -279,30 +278,34 @@ def library(filters: Filters) -> Library:
 
 
 def _tag_facets(ids, selected: list[Tag]) -> list[tuple[TagGroup, list[FacetValue]]]:
-    counts = dict(db.session.execute(
-        select(ThreadTag.tag_id, func.count()).where(ThreadTag.thread_id.in_(select(ids.c.id)))
-        .group_by(ThreadTag.tag_id)).all())
+    """Counts per tag, grouped by tag group, in one query (selected tags show even at zero)."""
     chosen = {t.id for t in selected}
-    groups = db.session.scalars(select(TagGroup).options(selectinload(TagGroup.tags))
-                                .order_by(TagGroup.position))
-    facets = []
-    for group in groups:
-        values = [FacetValue(t.slug, t.name, counts.get(t.id, 0), t.id in chosen)
-                  for t in group.tags if counts.get(t.id) or t.id in chosen]
+    rows = db.session.execute(
+        select(TagGroup, Tag.id, Tag.slug, Tag.name, func.count(ThreadTag.thread_id))
+        .join(Tag, Tag.group_id == TagGroup.id)
+        .outerjoin(ThreadTag, and_(ThreadTag.tag_id == Tag.id, ThreadTag.thread_id.in_(select(ids.c.id))))
+        .group_by(TagGroup.id, Tag.id, Tag.slug, Tag.name)
+        .having(or_(func.count(ThreadTag.thread_id) > 0, Tag.id.in_(chosen or [0])))
+        .order_by(TagGroup.position, TagGroup.id)
+    ).all()
+    facets: dict[int, tuple[TagGroup, list[FacetValue]]] = {}
+    for group, tag_id, slug, name, count in rows:
+        facets.setdefault(group.id, (group, []))[1].append(FacetValue(slug, name, count, tag_id in chosen))
+    for _, values in facets.values():
         values.sort(key=lambda v: (-v.count, v.label))
-        if values:
-            facets.append((group, values))
-    return facets
+    return list(facets.values())
 
 
 def _region_facet(filters: Filters, tags: list[Tag]) -> list[FacetValue]:
+    """Counts per metro region (cities count for their metro), in one query."""
     ids = _filtered(filters, tags, skip="region").subquery()
-    metro = func.coalesce(Region.parent_id, Region.id)
+    place, metro = aliased(Region), aliased(Region)
     rows = db.session.execute(
-        select(metro, func.count()).select_from(Practice).join(Region, Region.id == Practice.region_id)
-        .where(Practice.thread_id.in_(select(ids.c.id))).group_by(metro)).all()
-    names = {r.id: r for r in db.session.scalars(select(Region).where(Region.id.in_([r[0] for r in rows])))}
-    values = [FacetValue(names[i].slug, names[i].name, n, names[i].slug == filters.region) for i, n in rows]
+        select(metro.slug, metro.name, func.count())
+        .select_from(Practice).join(place, place.id == Practice.region_id)
+        .join(metro, metro.id == func.coalesce(place.parent_id, place.id))
+        .where(Practice.thread_id.in_(select(ids.c.id))).group_by(metro.slug, metro.name)).all()
+    values = [FacetValue(slug, name, n, slug == filters.region) for slug, name, n in rows]
     return sorted(values, key=lambda v: (-v.count, v.label))
 
 
@@ -319,6 +322,16 @@ def _year_facet(filters: Filters, tags: list[Tag]) -> list[FacetValue]:
     rows = db.session.execute(select(year, func.count()).where(Practice.thread_id.in_(select(ids.c.id)))
                               .group_by(year).order_by(year.desc())).all()
     return [FacetValue(str(int(y)), str(int(y)), n, filters.year == int(y)) for y, n in rows]
+
+
+def highlights(*, limit: int = 4) -> list[Thread]:
+    """For the home page: the most helpful practices of the last year (curation arrives with moderation)."""
+    return list(db.session.scalars(
+        select(Thread).join(Practice, Practice.thread_id == Thread.id)
+        .options(joinedload(Thread.practice), joinedload(Thread.author))
+        .where(Thread.status == Thread.PUBLISHED)
+        .order_by(Practice.helpful_count.desc(), Practice.published_at.desc()).limit(limit)
+    ).unique())
 
 
 def feed_entries(*, tag: Tag | None = None, limit: int = 50) -> list[Thread]:

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from ..extensions import db
 from ..htmx import render
 from ..permissions import is_member
+from ..practices import services as practices
 from ..threads import services as threads
 
 bp = Blueprint("site", __name__)
@@ -20,7 +21,7 @@ def home():
     if not is_member(current_user):
         return render_template("site/welcome.html")
     return render_template("site/home.html", listing=threads.latest_threads(per_page=15),
-                           categories=threads.categories())
+                           categories=threads.categories(), practices=practices.highlights(limit=4))
 
 
 @bp.route("/healthz")

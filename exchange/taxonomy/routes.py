@@ -22,7 +22,12 @@ NOT_A_MODERATOR = "Only moderators can change the taxonomy."
 @member_required
 def index():
     proposals = len(services.pending_proposals()) if can_manage_tags(current_user) else 0
-    return render_template("taxonomy/index.html", groups=services.groups_with_tags(),
+    groups = services.groups_with_tags()
+    children: dict[int, list[Tag]] = {}
+    for group in groups:
+        for tag in group.tags:
+            children.setdefault(tag.parent_id, []).append(tag)
+    return render_template("taxonomy/index.html", groups=groups, children=children,
                            counts=services.usage_counts(), proposals=proposals)
 
 
