@@ -261,3 +261,20 @@ def _category_id() -> int:
         db.session.add(category)
         db.session.commit()
     return category.id
+
+
+def test_the_author_retags_a_discussion_by_editing_its_opening_post(taxonomy, member_client, make_thread):
+    thread = make_thread(author=member_client.user)
+    post_id = db.session.scalar(select(Thread).where(Thread.id == thread.id)).id
+    from exchange.models import Post
+    opening = db.session.scalar(select(Post).where(Post.thread_id == thread.id))
+    form = member_client.get(f"/p/{opening.id}/edit")
+    assert 'name="tags"' in form.get_data(as_text=True)
+    response = member_client.submit(f"/p/{opening.id}/edit", {
+        "title": thread.title, "body": opening.body_source, "tags": "teacher residency, parent involvement"})
+    assert response.status_code == 303
+    assert _filed(post_id) == {"teacher-residency": False, "talent-pipeline": True, "family-engagement": False}
+    refused = member_client.submit(f"/p/{opening.id}/edit", {
+        "title": thread.title, "body": "New words I typed", "tags": "Statewide, district-wide"})
+    assert refused.status_code == 422 and "Scale takes one tag" in visible(refused)
+    assert "New words I typed" in refused.get_data(as_text=True)

@@ -41,6 +41,7 @@ class ReplyForm(FlaskForm):
 
 class EditPostForm(FlaskForm):
     title = _title()
+    tags = tags_field()
     body = _body("Message")
 
 

@@ -11,6 +11,7 @@ from ..permissions import (can_edit_post, can_reply, can_view_thread, can_start_
                            require_found)
 from . import services
 from ..taxonomy.forms import read_tags
+from ..taxonomy.services import tag_field_value
 from .forms import BODY_MAX, EditPostForm, PreviewForm, ReplyForm, ThreadForm
 
 bp = Blueprint("threads", __name__)
@@ -142,12 +143,16 @@ def edit_post(post_id: int):
     first = services.is_first_post(post)
     if first and post.thread.is_practice:
         return hx_redirect(url_for("practices.edit", thread_id=post.thread_id))
-    form = EditPostForm(data={"title": post.thread.title, "body": post.body_source})
+    form = EditPostForm(data={"title": post.thread.title, "body": post.body_source,
+                              "tags": tag_field_value(post.thread)})
     if not first:
-        del form.title
+        del form.title, form.tags
     preview = _preview(form)
-    if preview is None and form.validate_on_submit():
-        services.edit_post(post=post, body=form.body.data, title=form.title.data if first else None)
+    valid = preview is None and form.validate_on_submit()
+    choice = read_tags(form.tags) if valid and first else None
+    if valid and (choice or not first):
+        services.edit_post(post=post, body=form.body.data, title=form.title.data if first else None,
+                           tags=choice.tags if choice else None, proposals=choice.unknown if choice else ())
         if is_htmx():
             post = services.get_post(post_id)
             return render("threads/_post.html", "threads/_post_edited.html", post=post,

@@ -133,7 +133,9 @@ def reply(*, author: User, thread: Thread, body: str) -> Post:
     return post
 
 
-def edit_post(*, post: Post, body: str, title: str | None = None) -> Post:
+def edit_post(*, post: Post, body: str, title: str | None = None, tags: list[Tag] | None = None,
+              proposals: list[str] = ()) -> Post:
+    """Edit a post; for an opening post also the thread's title and tags (``None`` leaves tags alone)."""
     with transaction():
         if body != post.body_source:
             post.body_source = body
@@ -142,4 +144,10 @@ def edit_post(*, post: Post, body: str, title: str | None = None) -> Post:
         if title is not None and title.strip() != post.thread.title:
             post.thread.title = title.strip()
             post.edited_at = utcnow()
+        if tags is not None:
+            thread_id = post.thread_id
+            taxonomy.file_under(thread_id, tags)
+            pending = {p.slug for p in taxonomy.pending_proposals_for(thread_id)}
+            taxonomy.propose_words([w for w in proposals if taxonomy.tag_key(w) not in pending],
+                                   proposer=post.author, thread_id=thread_id)
     return post
