@@ -36,7 +36,7 @@ def _database_url(url: str) -> str:
 def load_config(overrides: dict | None = None) -> dict:
     env = os.environ
     overrides = overrides or {}
-    instance_dir = Path(overrides.get("INSTANCE_DIR", INSTANCE_DIR))
+    instance_dir = Path(overrides.get("INSTANCE_DIR", INSTANCE_DIR)).resolve()
     production = env.get("EXCHANGE_ENV", "development") == "production"
 
     secret_key = overrides.get("SECRET_KEY") or env.get("SECRET_KEY")

@@ -12,6 +12,7 @@ from .auth.cli import users_cli
 from .auth.routes import bp as auth_bp
 from .demo.cli import demo_cli
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .fragments import configure_fragments
 from .instrumentation import configure_sql_counter
 from .models import Status, User
 from .moderation.routes import bp as moderation_bp
@@ -31,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=config["INSTANCE_DIR"], instance_relative_config=False)
     app.config.update(config)
     configure_extensions(app)
+    configure_fragments(app)
     configure_auth(app)
     configure_blueprints(app)
     configure_templates(app)

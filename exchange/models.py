@@ -371,3 +371,11 @@ class HelpfulMark(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     thread: Mapped[Thread] = relationship()
+
+
+class SiteState(db.Model):
+    """One row: the content version that every committed write increments (see fragments.py)."""
+
+    __tablename__ = "site_state"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_version: Mapped[int] = mapped_column(default=0)

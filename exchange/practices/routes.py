@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
 from ..feeds import atom_response, feed_key, require_feed_reader
 from ..forms import ServiceError
-from ..htmx import is_htmx, render
+from ..fragments import fragment
+from ..htmx import is_htmx, render, vary_on_htmx
 from ..markup import render_markdown
 from ..models import Post, Practice, Region, Thread
 from ..permissions import (can_edit_practice, can_mark_helpful, can_promote, can_publish_practice,
@@ -15,6 +16,7 @@ from ..permissions import (can_edit_practice, can_mark_helpful, can_promote, can
 from ..taxonomy.forms import read_tags
 from ..threads import services as threads
 from ..threads.forms import ReplyForm
+from ..threads.routes import posts_html, reply_form_html
 from . import services
 from .forms import PracticeForm
 
@@ -36,10 +38,13 @@ def _filters() -> services.Filters:
 @member_required
 def library():
     filters = _filters()
-    result = services.library(filters)
-    return render("practices/library.html", "practices/_library.html", filters=filters, result=result,
-                  sorts=services.SORTS, drafts=services.my_drafts(current_user),
-                  feed_url=url_for("practices.feed", key=feed_key(current_user), _external=True))
+    html = fragment("library", filters.cache_key(), render=lambda: render_template(
+        "practices/_library.html", filters=filters, result=services.library(filters), sorts=services.SORTS))
+    if is_htmx():
+        return vary_on_htmx(make_response(html))
+    return vary_on_htmx(make_response(render_template(
+        "practices/library.html", library=html, drafts=services.my_drafts(current_user),
+        feed_url=url_for("practices.feed", key=feed_key(current_user), _external=True))))
 
 
 @bp.route("/practices.atom")
@@ -104,9 +109,11 @@ def new():
 @member_required
 def practice(thread_id: int):
     thread = _visible(thread_id)
-    posts = threads.thread_posts(thread, request.args.get("page", 1, type=int) or 1)
-    return render_template("practices/practice.html", thread=thread, practice=thread.practice, posts=posts,
-                           form=ReplyForm(page=posts.page), preview=None,
+    page, _ = threads.page_bounds(thread, request.args.get("page", 1, type=int) or 1)
+    return render_template("practices/practice.html", thread=thread, practice=thread.practice,
+                           posts_html=posts_html(thread, page, skip_first=True),
+                           reply_form_html=reply_form_html(thread, page),
+                           form=ReplyForm(page=page), preview=None,
                            helpful=services.has_marked_helpful(thread, current_user),
                            sections=services.SECTION_TITLES)
 

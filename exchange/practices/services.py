@@ -197,6 +197,9 @@ class Filters:
     sort: str = "newest"
     page: int = 1
 
+    def cache_key(self) -> tuple:
+        return (tuple(self.tags), self.region, self.setting, self.year, self.sort, self.page)
+
     def without(self, **changes) -> dict:
         """Query-string arguments for these filters with some changed (for facet links)."""
         args = {"tag": list(self.tags), "region": self.region, "setting": self.setting,

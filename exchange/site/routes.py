@@ -10,7 +10,9 @@ from werkzeug.exceptions import HTTPException
 from ..extensions import db
 from ..htmx import render
 from ..permissions import is_member
+from ..fragments import fragment
 from ..practices import services as practices
+from ..threads.routes import thread_list_html
 from ..threads import services as threads
 
 bp = Blueprint("site", __name__)
@@ -20,8 +22,10 @@ bp = Blueprint("site", __name__)
 def home():
     if not is_member(current_user):
         return render_template("site/welcome.html")
-    return render_template("site/home.html", listing=threads.latest_threads(per_page=15),
-                           categories=threads.categories(), practices=practices.highlights(limit=4))
+    sidebar = fragment("home-sidebar", render=lambda: render_template(
+        "site/_home_sidebar.html", categories=threads.categories(), practices=practices.highlights(limit=4)))
+    return render_template("site/home.html", sidebar=sidebar,
+                           thread_list=thread_list_html(page=1, pager=False, per_page=15))
 
 
 @bp.route("/healthz")

@@ -4,7 +4,10 @@ import re
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
+from ..fragments import CSRF_SLOT, fragment, with_csrf
 from ..htmx import hx_redirect, is_htmx, render, vary_on_htmx
 from ..markup import render_markdown
 from ..permissions import (can_edit_post, can_reply, can_view_thread, can_start_thread, member_required, require,
@@ -46,18 +49,35 @@ def _visible_post(post_id: int):
 @bp.route("/threads")
 @member_required
 def latest():
-    listing = services.latest_threads(page=_page_arg())
-    return render("threads/latest.html", "threads/_thread_list.html", listing=listing,
-                  categories=services.categories(), category=None)
+    return _listing(None)
 
 
 @bp.route("/c/<slug>")
 @member_required
 def category(slug: str):
-    category = require_found(services.category_by_slug(slug))
-    listing = services.latest_threads(category=category, page=_page_arg())
-    return render("threads/latest.html", "threads/_thread_list.html", listing=listing,
-                  categories=services.categories(), category=category)
+    return _listing(require_found(services.category_by_slug(slug)))
+
+
+def thread_list_html(category=None, *, page: int = 1, pager: bool = True, per_page: int | None = None):
+    """The rendered thread list, shared by every member (cached until the content changes)."""
+    return fragment("thread-list", category.id if category else None, page, pager, per_page,
+                    render=lambda: render_template(
+                        "threads/_thread_list.html", category=category, pager=pager,
+                        listing=services.latest_threads(category=category, page=page, per_page=per_page)))
+
+
+def categories_html(category=None):
+    return fragment("categories", category.id if category else None,
+                    render=lambda: render_template("threads/_categories.html", category=category,
+                                                   categories=services.categories()))
+
+
+def _listing(category):
+    thread_list = thread_list_html(category, page=_page_arg())
+    if is_htmx():
+        return vary_on_htmx(make_response(thread_list))
+    return vary_on_htmx(make_response(render_template(
+        "threads/latest.html", thread_list=thread_list, categories=categories_html(category), category=category)))
 
 
 @bp.route("/threads/new", methods=["GET", "POST"])
@@ -86,10 +106,40 @@ def thread(thread_id: int, slug: str | None = None):
     thread = _visible_thread(thread_id)
     if thread.is_practice:
         return redirect(url_for("practices.practice", thread_id=thread.id, page=request.args.get("page")))
-    posts = services.thread_posts(thread, _page_arg())
-    form = ReplyForm(page=posts.page)
-    return render("threads/thread.html", "threads/_thread.html", thread=thread, posts=posts,
-                  form=form, preview=None)
+    page, _ = services.page_bounds(thread, _page_arg())
+    return render("threads/thread.html", "threads/_thread.html", thread=thread, head_html=head_html(thread),
+                  posts_html=posts_html(thread, page), reply_form_html=reply_form_html(thread, page),
+                  first_post=_promotable_first_post(thread, page))
+
+
+def _promotable_first_post(thread, page: int):
+    """The opening post, when this viewer might turn the thread into a practice."""
+    if page == 1 and (thread.author_id == current_user.id or current_user.is_moderator):
+        return services.first_post(thread)
+    return None
+
+
+def head_html(thread):
+    """Title, category, tags and activity: the same for every reader."""
+    return fragment("thread-head", thread.id, render=lambda: render_template(
+        "threads/_thread_head.html", thread=thread, tags=services.chosen_tags(thread)))
+
+
+def reply_form_html(thread, page: int, form: ReplyForm | None = None, preview: str | None = None):
+    """The reply form; an empty one is the same for every reader but for the CSRF token."""
+    if form is None:
+        html = fragment("reply-form", thread.id, page, render=lambda: render_template(
+            "threads/_reply_form.html", thread=thread, form=ReplyForm(formdata=None, page=page), preview=None,
+            csrf_value=CSRF_SLOT))
+        return with_csrf(html, generate_csrf())
+    return Markup(render_template("threads/_reply_form.html", thread=thread, form=form, preview=preview))
+
+
+def posts_html(thread, page: int, *, skip_first: bool = False):
+    """A page of posts, shared by readers with the same controls on it (cached until content changes)."""
+    return fragment("posts", thread.id, page, skip_first, services.viewer_signature(thread, page, current_user),
+                    render=lambda: render_template("threads/_posts.html", thread=thread, skip_first=skip_first,
+                                                   posts=services.thread_posts(thread, page)))
 
 
 @bp.route("/t/<int:thread_id>/reply", methods=["POST"])
@@ -119,9 +169,10 @@ def reply(thread_id: int):
         response.headers["HX-Reswap"] = "outerHTML"
         return vary_on_htmx(response)
     # Without JavaScript: the thread's last page with the form, the preview and the text kept.
-    posts = services.thread_posts(thread, 10**6)
-    return render_template("threads/thread.html", thread=thread, posts=posts, form=form,
-                           preview=preview), status
+    page, _ = services.page_bounds(thread, 10**6)
+    return render_template("threads/thread.html", thread=thread, form=form, head_html=head_html(thread),
+                           posts_html=posts_html(thread, page), reply_form_html=reply_form_html(thread, page, form, preview),
+                           first_post=_promotable_first_post(thread, page)), status
 
 
 @bp.route("/p/<int:post_id>")

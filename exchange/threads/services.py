@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..database import transaction
+from ..fragments import cached
 from ..extensions import db
 from ..markup import render_markdown
 from ..models import Category, Post, Tag, Thread, ThreadTag, User, utcnow
@@ -62,11 +63,13 @@ def latest_threads(*, category: Category | None = None, page: int = 1, per_page:
 
 
 def get_thread(thread_id: int) -> Thread | None:
-    return db.session.scalar(
-        select(Thread).options(joinedload(Thread.category),
-                               selectinload(Thread.tag_links).joinedload(ThreadTag.tag))
-        .where(Thread.id == thread_id)
-    )
+    """The thread alone: its category and tags load only when its cached header is rendered."""
+    return db.session.get(Thread, thread_id)
+
+
+def chosen_tags(thread: Thread) -> list[Tag]:
+    return list(db.session.scalars(select(Tag).join(ThreadTag).where(
+        ThreadTag.thread_id == thread.id, ThreadTag.implied.is_(False)).order_by(Tag.name)))
 
 
 def get_post(post_id: int) -> Post | None:
@@ -79,10 +82,36 @@ def posts_per_page() -> int:
     return current_app.config["POSTS_PER_PAGE"]
 
 
+def page_bounds(thread: Thread, page: int) -> tuple[int, int]:
+    """(the page to show, clamped; how many pages the thread has)."""
+    pages = max(math.ceil(thread.post_count / posts_per_page()), 1)
+    return min(max(page, 1), pages), pages
+
+
+def first_post(thread: Thread) -> Post | None:
+    return db.session.scalar(select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1))
+
+
+def viewer_signature(thread: Thread, page: int, user: User) -> str:
+    """Who sees which controls on a page of posts: readers with the same signature see the same HTML.
+
+    Moderators see every control; a member sees controls on their own posts, and the thread's
+    author may promote replies; everyone else sees none.
+    """
+    if user.is_moderator:
+        return "moderator"
+    if user.id == thread.author_id:
+        return f"member-{user.id}"
+    per_page = posts_per_page()
+    authors = cached("page-authors", thread.id, page, compute=lambda: frozenset(db.session.scalars(
+        select(Post.author_id).where(Post.thread_id == thread.id).order_by(Post.id)
+        .offset((page - 1) * per_page).limit(per_page))))
+    return f"member-{user.id}" if user.id in authors else "reader"
+
+
 def thread_posts(thread: Thread, page: int) -> PostPage:
     per_page = posts_per_page()
-    pages = max(math.ceil(thread.post_count / per_page), 1)
-    page = min(max(page, 1), pages)
+    page, pages = page_bounds(thread, page)
     posts = list(db.session.scalars(
         select(Post).options(joinedload(Post.author))
         .where(Post.thread_id == thread.id).order_by(Post.id)

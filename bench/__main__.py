@@ -1,0 +1,109 @@
+"""`python -m bench` (`make bench`): page speed and SQL per request on a generated dataset.
+
+Prints one JSON document to stdout (progress goes to stderr) and writes bench/results.json.
+Compare figures as ratios within one run: absolute numbers depend on the machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import dataset, load
+from .server import Gunicorn, request, sign_in
+
+HERE = Path(__file__).resolve().parent
+TARGETS = {"max_sql_per_page": 12, "thread_p95_ms": 50, "min_ratio_to_baseline": 0.35}
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--members", type=int, default=2_000)
+    parser.add_argument("--threads", type=int, default=20_000)
+    parser.add_argument("--posts", type=int, default=200_000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=8, help="seconds of load per page")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) + 1, help="gunicorn workers")
+    parser.add_argument("--worker-threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument("--reuse", action="store_true", help="reuse bench/data/bench.db if it exists")
+    parser.add_argument("--seed", type=int, default=42)
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    database = HERE / "data" / "bench.db"
+    if args.reuse and database.exists():
+        made = {**dataset.counts(database), "generate_seconds": None}
+        log(f"Reusing {database}: {made}")
+    else:
+        log(f"Generating {args.members:,} members, {args.threads:,} threads, {args.posts:,} posts...")
+        made = dataset.generate(database, members=args.members, threads=args.threads, posts=args.posts,
+                                seed=args.seed)
+        log(f"  done in {made['generate_seconds']} s")
+    category = dataset.busiest_category_slug(database)
+    pages = {
+        "home": "/",
+        "thread_200": "/t/1",
+        "thread_200_last": "/t/1?page=10",
+        "category": f"/c/{category}",
+        "latest": "/threads",
+        "practices": "/practices",
+        "practices_filtered": "/practices?tag=talent-pipeline&setting=district",
+    }
+    results: dict = {
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "dataset": made,
+        "load": {"tool": load.tool(), "concurrency": args.concurrency, "duration_s": args.duration},
+    }
+    with Gunicorn(database, workers=args.workers, threads=args.worker_threads) as server:
+        results["server"] = server.describe()
+        cookie = sign_in(server.port, dataset.BENCH_EMAIL, dataset.BENCH_PASSWORD)
+        log(f"Baseline /healthz at concurrency {args.concurrency} with {load.tool()}...")
+        baseline = load.drive(server.port, "/healthz", cookie=cookie, concurrency=args.concurrency,
+                              duration=args.duration)
+        results["baseline"] = {"path": "/healthz", **baseline}
+        results["pages"] = {}
+        for name, path in pages.items():
+            status, headers, _ = request(server.port, path, headers={"Cookie": cookie})
+            if status != 200:
+                raise RuntimeError(f"{path} answered {status}")
+            log(f"  {name}: {path}")
+            figures = load.drive(server.port, path, cookie=cookie, concurrency=args.concurrency,
+                                 duration=args.duration)
+            results["pages"][name] = {
+                "path": path, **figures, "sql_per_request": int(headers.get("x-sql-statements", -1)),
+                "ratio_to_baseline": round(figures["rps"] / baseline["rps"], 3) if baseline["rps"] else None}
+    results["targets"] = TARGETS
+    results["verdict"] = verdict(results)
+    text = json.dumps(results, indent=2)
+    (HERE / "results.json").write_text(text + "\n")
+    print(text)
+    return 0
+
+
+def verdict(results: dict) -> dict:
+    pages = results["pages"]
+    worst_sql = max(p["sql_per_request"] for p in pages.values())
+    thread_p95 = max(pages["thread_200"]["p95_ms"], pages["thread_200_last"]["p95_ms"])
+    worst_ratio = min(p["ratio_to_baseline"] for p in pages.values())
+    return {
+        "sql_per_page": {"worst": worst_sql, "pass": worst_sql <= TARGETS["max_sql_per_page"]},
+        "thread_p95_ms": {"worst": thread_p95, "pass": thread_p95 <= TARGETS["thread_p95_ms"]},
+        "ratio_to_baseline": {"worst": worst_ratio, "pass": worst_ratio >= TARGETS["min_ratio_to_baseline"]},
+        "errors": {"total": sum(p["errors"] for p in pages.values()),
+                   "pass": all(p["errors"] == 0 for p in pages.values())},
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

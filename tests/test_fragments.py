@@ -1,0 +1,64 @@
+"""Cached fragments are never stale and never show one member's controls to another."""
+from sqlalchemy import select
+
+from exchange.extensions import db
+from exchange.fragments import content_version
+from exchange.instrumentation import configure_sql_counter
+from exchange.models import Post, SiteState, Thread
+from exchange.threads import services
+from tests.helpers import visible
+
+
+def _version() -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(SiteState.content_version))
+
+
+def test_every_committed_write_bumps_the_content_version_and_reads_do_not(app, make_user, member_client):
+    before = _version()
+    member_client.get("/threads")
+    assert _version() == before
+    make_user()
+    assert _version() > before
+
+
+def test_a_cached_list_shows_changes_made_anywhere(app, member_client, make_thread):
+    thread = make_thread(title="The original title here")
+    assert "The original title here" in visible(member_client.get("/threads"))
+    # A change committed outside any service (as another worker or a console would).
+    db.session.get(Thread, thread.id).title = "A renamed title there"
+    db.session.commit()
+    page = visible(member_client.get("/threads"))
+    assert "A renamed title there" in page and "The original title here" not in page
+
+
+def test_a_cached_page_of_posts_keeps_each_viewers_controls(app, make_user, make_thread, moderator_client):
+    author, reader = make_user(username="author"), make_user(username="reader")
+    thread = make_thread(author=author, title="Whose edit links are these?")
+    reader_client = app.test_client().sign_in_as(reader)
+    author_client = app.test_client().sign_in_as(author)
+    url = f"/t/{thread.id}"
+    assert "Edit" not in visible(reader_client.get(url))          # fills the cache for readers
+    assert "Edit" in visible(author_client.get(url))              # the author still gets the edit link
+    assert "Edit" in visible(moderator_client.get(url))           # and a moderator too
+    assert "Edit" not in visible(reader_client.get(url))
+    services.reply(author=reader, thread=db.session.get(Thread, thread.id), body="A reply by the reader")
+    page = visible(reader_client.get(url))
+    assert "A reply by the reader" in page and "Edit" in page    # now the reader has a post of their own
+
+
+def test_a_cached_fragment_saves_the_queries_behind_it(app, member_client, make_thread):
+    app.config["SQL_COUNT_HEADER"] = True
+    configure_sql_counter(app)
+    make_thread(replies=3)
+    cold = int(member_client.get("/threads").headers["X-SQL-Statements"])
+    warm = int(member_client.get("/threads").headers["X-SQL-Statements"])
+    assert warm < cold
+
+
+def test_the_version_is_read_once_per_request(app):
+    with app.test_request_context():
+        first = content_version()
+        db.session.add(Post(thread_id=1, author_id=1, body_source="x", body_html="x"))
+        assert content_version() == first
+        db.session.rollback()
