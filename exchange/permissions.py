@@ -67,6 +67,20 @@ def can_mark_helpful(user: User, thread: Thread) -> bool:
     return is_member(user) and thread.is_practice and not thread.is_draft
 
 
+def post_controls_signature(user: User, thread: Thread, page_authors) -> str:
+    """Which controls (edit, promote) a viewer gets on a page of posts, as a cache key.
+
+    Mirrors can_edit_post and can_promote: moderators get every control; the thread's author
+    and members with a post on the page get their own; everyone else gets none.
+    ``page_authors`` is called only when the answer depends on it.
+    """
+    if can_moderate(user):
+        return "moderator"
+    if user.id == thread.author_id or user.id in page_authors():
+        return f"member-{user.id}"
+    return "reader"
+
+
 def can_manage_tags(user: User) -> bool:
     return can_moderate(user)
 

@@ -231,9 +231,22 @@ def test_region_filter_includes_cities_within_the_metro(library):
     assert {v.key: v.count for v in result.region_facet} == {"boston": 2, "denver": 2}
 
 
-def test_sorting_by_most_helpful(library):
+def test_sorting_by_most_helpful_and_by_recent_activity(library, make_user):
     result = services.library(services.Filters(sort="helpful"))
     assert result.practices[0].title == "Practice A residency"
+    from exchange.threads import services as threads
+    threads.reply(author=make_user(), thread=db.session.get(Thread, library["C"].id), body="Still works for us.")
+    assert services.library(services.Filters(sort="active")).practices[0].title == "Practice C families"
+
+
+def test_the_year_facet_counts_and_filters(library):
+    c = db.session.get(Practice, library["C"].id)
+    c.published_at = c.published_at.replace(year=2019)
+    db.session.commit()
+    result = services.library(services.Filters())
+    this_year = str(library["A"].created_at.year)
+    assert {v.key: v.count for v in result.year_facet} == {this_year: 3, "2019": 1}
+    assert _titles(services.library(services.Filters(year=2019))) == ["C"]
 
 
 def test_library_page_filters_with_htmx_and_shareable_urls(library, member_client):

@@ -278,3 +278,17 @@ def test_the_author_retags_a_discussion_by_editing_its_opening_post(taxonomy, me
         "title": thread.title, "body": "New words I typed", "tags": "Statewide, district-wide"})
     assert refused.status_code == 422 and "Scale takes one tag" in visible(refused)
     assert "New words I typed" in refused.get_data(as_text=True)
+
+
+def test_moderators_edit_guidance_group_and_parent_from_the_tag_page(taxonomy, moderator_client):
+    topic = db.session.scalar(select(TagGroup).where(TagGroup.slug == "topic"))
+    response = moderator_client.submit("/tags/teacher-residency/edit", {
+        "name": "Teacher residency", "guidance": "Paid apprenticeships with a mentor teacher.",
+        "group": topic.id, "parent": 0})
+    assert response.status_code == 303
+    page = visible(moderator_client.get("/tags/teacher-residency"))
+    assert "Use this tag for: Paid apprenticeships with a mentor teacher." in page
+    assert "› Talent pipeline" not in page
+    looped = moderator_client.submit("/tags/talent-pipeline/edit", {
+        "name": "Talent pipeline", "guidance": "", "group": topic.id, "parent": taxonomy["talent-pipeline"].id})
+    assert looped.status_code == 422

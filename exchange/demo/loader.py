@@ -21,6 +21,7 @@ from ..models import (Affiliation, Category, HelpfulMark, Post, Practice, Progra
                       Thread, ThreadTag, User, utcnow)
 from ..practices import services as practice_services
 from ..taxonomy import loader as taxonomy_loader
+from ..taxonomy import services as taxonomy
 from ..passwords import hash_password
 from ..text import slugify
 from . import content
@@ -261,20 +262,12 @@ class _Tagger:
 
     def file(self, thread: Thread, category_slug: str) -> list[Tag]:
         chosen = self.choose(category_slug)
-        implied = {a.id for t in chosen for a in _ancestors(t)} - {t.id for t in chosen}
+        implied = {a.id for t in chosen for a in taxonomy.ancestors(t)} - {t.id for t in chosen}
         for tag in chosen:
             db.session.add(ThreadTag(thread=thread, tag_id=tag.id, implied=False))
         for tag_id in implied:
             db.session.add(ThreadTag(thread=thread, tag_id=tag_id, implied=True))
         return chosen
-
-
-def _ancestors(tag: Tag) -> list[Tag]:
-    found, current = [], tag.parent
-    while current is not None and current not in found:
-        found.append(current)
-        current = current.parent
-    return found
 
 
 def _practices(rng: random.Random, report: LoadReport, people: list[User], categories: list[Category],

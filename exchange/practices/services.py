@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import Select, and_, extract, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -363,6 +362,3 @@ def my_drafts(user: User) -> list[Thread]:
         Thread.author_id == user.id, Thread.kind == Thread.PRACTICE, Thread.status == Thread.DRAFT)
         .order_by(Thread.created_at.desc())))
 
-
-def newest_update(threads: list[Thread]) -> datetime:
-    return max((t.last_post_at for t in threads), default=utcnow())

@@ -17,8 +17,7 @@ from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
 from ..models import Program, Tag, TagAlias, TagGroup
-from ..models import ThreadTag
-from .services import refile, subtree_ids, tag_key
+from .services import refile_branches, tag_key
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "taxonomy.yaml"
 
@@ -134,7 +133,7 @@ def load(data: dict) -> LoadResult:
                     _upsert(TagAlias, tag_key(alias_spec["name"]), result, "aliases", name=alias_spec["name"],
                             tag_id=tag.id, program_id=program.id if program else None)
         db.session.flush()
-        _refile_moved(moved)
+        refile_branches(moved)
     return result
 
 
@@ -158,10 +157,3 @@ def _upsert(model, slug: str, result: LoadResult, kind: str, **values):
         result.count(result.updated, kind)
     return row
 
-
-def _refile_moved(tags: list[Tag]) -> None:
-    """Content under a tag whose parent changed implies different ancestors now."""
-    threads: set[int] = set()
-    for tag in tags:
-        threads |= set(db.session.scalars(select(ThreadTag.thread_id).where(ThreadTag.tag_id.in_(subtree_ids(tag)))))
-    refile(threads)

@@ -35,13 +35,11 @@ def groups_with_tags() -> list[TagGroup]:
     ))
 
 
-def usage_counts(*, practices_only: bool = False) -> dict[int, int]:
+def usage_counts() -> dict[int, int]:
     """Published items filed under each tag (children's content counts for the parent)."""
-    query = (select(ThreadTag.tag_id, func.count()).join(Thread, Thread.id == ThreadTag.thread_id)
-             .where(Thread.status == Thread.PUBLISHED).group_by(ThreadTag.tag_id))
-    if practices_only:
-        query = query.where(Thread.kind == Thread.PRACTICE)
-    return dict(db.session.execute(query).all())
+    return dict(db.session.execute(
+        select(ThreadTag.tag_id, func.count()).join(Thread, Thread.id == ThreadTag.thread_id)
+        .where(Thread.status == Thread.PUBLISHED).group_by(ThreadTag.tag_id)).all())
 
 
 def tag_by_slug(slug: str) -> Tag | None:
@@ -225,6 +223,13 @@ def refile(thread_ids: set[int]) -> None:
         file_under(thread_id, _chosen_tags_of(thread_id))
 
 
+def refile_branches(tags: list[Tag]) -> None:
+    """Content under tags whose parent changed implies different ancestors now; file it again."""
+    ids = {i for tag in tags for i in subtree_ids(tag)}
+    if ids:
+        refile(set(db.session.scalars(select(ThreadTag.thread_id).where(ThreadTag.tag_id.in_(ids)))))
+
+
 def _add_tag_to(thread_id: int, tag: Tag) -> None:
     current = _chosen_tags_of(thread_id)
     if tag.id not in {t.id for t in current}:
@@ -282,9 +287,8 @@ def update_tag(*, tag: Tag, actor: User, name: str, guidance: str, group: TagGro
         tag.name, tag.guidance, tag.group_id = name, guidance.strip(), group.id
         tag.parent_id = parent.id if parent else None
         db.session.flush()
-        if moved:  # content under this branch now implies different ancestors
-            ids = subtree_ids(tag)
-            refile(set(db.session.scalars(select(ThreadTag.thread_id).where(ThreadTag.tag_id.in_(ids)))))
+        if moved:
+            refile_branches([tag])
         log_moderation(actor, "edit_tag", tag, label=tag.name)
     return tag
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..database import transaction
+from .. import permissions
 from ..fragments import cached
 from ..extensions import db
 from ..markup import render_markdown
@@ -93,20 +94,12 @@ def first_post(thread: Thread) -> Post | None:
 
 
 def viewer_signature(thread: Thread, page: int, user: User) -> str:
-    """Who sees which controls on a page of posts: readers with the same signature see the same HTML.
-
-    Moderators see every control; a member sees controls on their own posts, and the thread's
-    author may promote replies; everyone else sees none.
-    """
-    if user.is_moderator:
-        return "moderator"
-    if user.id == thread.author_id:
-        return f"member-{user.id}"
+    """Readers with the same signature see the same controls on this page of posts."""
     per_page = posts_per_page()
-    authors = cached("page-authors", thread.id, page, compute=lambda: frozenset(db.session.scalars(
-        select(Post.author_id).where(Post.thread_id == thread.id).order_by(Post.id)
-        .offset((page - 1) * per_page).limit(per_page))))
-    return f"member-{user.id}" if user.id in authors else "reader"
+    return permissions.post_controls_signature(user, thread, lambda: cached(
+        "page-authors", thread.id, page, compute=lambda: frozenset(db.session.scalars(
+            select(Post.author_id).where(Post.thread_id == thread.id).order_by(Post.id)
+            .offset((page - 1) * per_page).limit(per_page)))))
 
 
 def thread_posts(thread: Thread, page: int) -> PostPage:

@@ -12,6 +12,13 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.browser
 
 
+def fill_new_thread(page, title: str, body: str) -> None:
+    page.goto("/threads/new")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Category").select_option(label="Talent and human capital")
+    page.get_by_label("Message").fill(body)
+
+
 @pytest.fixture
 def category(app):
     category = Category(name="Talent and human capital", slug="talent", description="Hiring and keeping people.")
@@ -46,10 +53,7 @@ def test_register_approve_sign_in_start_a_thread_and_reply_without_a_page_load(
 
     # The new member signs in and starts a thread.
     sign_in(page, "dana@example.org", "a long enough password")
-    page.goto("/threads/new")
-    page.get_by_label("Title").fill("How do you onboard mid-year hires?")
-    page.get_by_label("Category").select_option(label="Talent and human capital")
-    page.get_by_label("Message").fill("We hire **forty** teachers after October. What works?")
+    fill_new_thread(page, "How do you onboard mid-year hires?", "We hire **forty** teachers after October. What works?")
     page.get_by_role("button", name="Post thread").click()
     expect(page.locator("#thread-title")).to_have_text("How do you onboard mid-year hires?")
     expect(page.locator(".post .prose strong")).to_have_text("forty")
@@ -120,10 +124,7 @@ def test_everything_works_with_javascript_off(browser, live_server, make_user, c
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     sign_in(page, "nojs@example.org", PASSWORD)
-    page.goto("/threads/new")
-    page.get_by_label("Title").fill("Reading without JavaScript")
-    page.get_by_label("Category").select_option(label="Talent and human capital")
-    page.get_by_label("Message").fill("Does **this** work?")
+    fill_new_thread(page, "Reading without JavaScript", "Does **this** work?")
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("#body-preview strong")).to_have_text("this")
     expect(page.get_by_label("Message")).to_have_value("Does **this** work?")
