@@ -18,7 +18,7 @@ install: $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	SEARCH_INDEXER_THREAD=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
 # Browser tests drive Debian's Chromium; install it when it is missing (needs root).
 browser:

@@ -55,6 +55,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SEARCH_BACKEND": env.get("SEARCH_BACKEND", "whoosh"),
         "SEARCH_INDEX_DIR": env.get("SEARCH_INDEX_DIR", str(instance_dir / "search-index")),
+        # `make run` drains the search outbox in a background thread; production runs
+        # `flask search worker` as its own process instead.
+        "SEARCH_INDEXER_THREAD": env.get("SEARCH_INDEXER_THREAD") == "1",
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),

@@ -17,6 +17,9 @@ from .instrumentation import configure_sql_counter
 from .models import Status, User
 from .moderation.routes import bp as moderation_bp
 from .practices.routes import bp as practices_bp
+from .search.cli import search_cli
+from .search.outbox import start_background_indexer
+from .search.routes import bp as search_bp
 from .security import configure_security_headers
 from .site.routes import bp as site_bp, register_error_handlers
 from .templating import configure_templates
@@ -40,6 +43,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     configure_sql_counter(app)
     register_error_handlers(app)
     configure_cli(app)
+    configure_search(app)
     return app
 
 
@@ -66,8 +70,13 @@ def configure_auth(app: Flask) -> None:
         return user
 
 
+def configure_search(app: Flask) -> None:
+    if app.config["SEARCH_INDEXER_THREAD"]:
+        start_background_indexer(app)
+
+
 def configure_blueprints(app: Flask) -> None:
-    for blueprint in (site_bp, auth_bp, threads_bp, practices_bp, taxonomy_bp, moderation_bp):
+    for blueprint in (site_bp, auth_bp, threads_bp, practices_bp, taxonomy_bp, search_bp, moderation_bp):
         app.register_blueprint(blueprint)
 
 
@@ -75,3 +84,4 @@ def configure_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(taxonomy_cli)
+    app.cli.add_command(search_cli)

@@ -6,7 +6,9 @@ Templates mark the output of ``render_markdown`` safe and nothing else.
 """
 from __future__ import annotations
 
+import re
 from functools import partial
+from html import unescape
 
 import bleach
 from bleach.linkifier import LinkifyFilter
@@ -46,3 +48,13 @@ _cleaner = bleach.Cleaner(
 def render_markdown(text: str) -> str:
     """Render member-written Markdown to HTML that is safe to show as-is."""
     return _cleaner.clean(_md.render(text or ""))
+
+
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|tr|td|th)>|<br\s*/?>", re.IGNORECASE)
+
+
+def plain_text(html: str) -> str:
+    """The words of sanitized HTML, for search documents and snippets."""
+    text = _BLOCK_END.sub(" ", html or "")
+    return " ".join(unescape(_TAG.sub("", text)).split())

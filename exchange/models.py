@@ -379,3 +379,20 @@ class SiteState(db.Model):
     __tablename__ = "site_state"
     id: Mapped[int] = mapped_column(primary_key=True)
     content_version: Mapped[int] = mapped_column(default=0)
+
+
+class SearchOutbox(db.Model):
+    """A search intent ("thread 42 changed"), queued in the transaction that made the change.
+
+    The indexer drains these in batches and deletes rows only after its index commit
+    (see search/outbox.py), so a crash at any point loses nothing.
+    """
+
+    __tablename__ = "search_outbox"
+    THREAD = "thread"
+    MEMBER = "member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(16))
+    doc_id: Mapped[int]
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)

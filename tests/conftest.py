@@ -25,6 +25,8 @@ from exchange import create_app
 from exchange.auth import services as auth_services
 from exchange.extensions import db
 from exchange.models import Category, Role, Status, User
+from exchange.search import outbox as search_outbox
+from exchange.search.backend import get_backend
 from exchange.text import slugify
 from exchange.threads import services as thread_services
 
@@ -87,6 +89,7 @@ def _migrate(url: str, instance: Path) -> None:
 def _empty_all_tables() -> None:
     tables = [t.name for t in db.metadata.sorted_tables]
     if db.engine.dialect.name == "postgresql":
+        tables.append("search_documents")  # the PostgreSQL search backend's table, outside the models
         db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         db.session.commit()
 
@@ -141,6 +144,7 @@ def app(database, tmp_path):
     })
     app.test_client_class = ExchangeClient
     with app.app_context():
+        get_backend(app).rebuild([])  # an empty index; tests index what they create with `indexed()`
         yield app
         db.session.remove()
         _empty_all_tables()
@@ -188,6 +192,7 @@ def make_user(app):
                                          display_name=display_name or f"{username.title()} Example")
         if status != Status.ACTIVE:
             user.status = status
+            search_outbox.queue_members(user.id)  # as any status change does: leaves the member index
             db.session.commit()
         return user
 

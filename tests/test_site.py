@@ -20,7 +20,7 @@ def test_members_see_the_latest_activity_on_the_home_page(member_client, make_th
 def test_healthz_reports_database_and_search_as_json(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "db": "ok", "search": "disabled"}
+    assert response.get_json() == {"status": "ok", "db": "ok", "search": "ok"}
 
 
 def test_healthz_is_degraded_when_the_database_is_unreachable(app, client, monkeypatch):

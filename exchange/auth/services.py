@@ -15,6 +15,7 @@ from ..forms import ServiceError
 from ..mail import send_mail
 from ..models import AccountToken, Affiliation, Program, Region, Role, Status, User, utcnow
 from ..passwords import burn_time, hash_password, needs_rehash, verify_password
+from ..search import outbox as search
 
 
 def normalise_email(email: str) -> str:
@@ -122,6 +123,8 @@ def register(*, email: str, username: str, display_name: str, password: str,
         if program_id and cohort_year:
             user.affiliations.append(Affiliation(program_id=program_id, cohort_year=cohort_year))
         db.session.add(user)
+        db.session.flush()
+        search.queue_members(user.id)  # pending accounts are left out of the index; active ones go in
     return user
 
 
@@ -139,6 +142,8 @@ def create_user(*, email: str, username: str, password: str, role: str = Role.ME
                     password_hash=hash_password(password), role=role, status=Status.ACTIVE,
                     approved_at=utcnow())
         db.session.add(user)
+        db.session.flush()
+        search.queue_members(user.id)
     return user
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from ..search.cli import reindex
 from .loader import DEMO_PASSWORD, load_demo
 
 demo_cli = AppGroup("demo", help="Demo data for trying Exchange locally.")
@@ -12,8 +13,9 @@ demo_cli = AppGroup("demo", help="Demo data for trying Exchange locally.")
 @demo_cli.command("load")
 @click.option("--seed", default=7, show_default=True, help="Random seed: the same seed gives the same network.")
 def load(seed: int) -> None:
-    """Create programs, regions, categories, members and discussions (idempotent)."""
+    """Create programs, regions, categories, members and discussions (idempotent), then index them."""
     report = load_demo(seed=seed)
     click.echo(report.summary())
+    click.echo(f"Search index rebuilt: {reindex()} documents.")
     click.echo(f"Sign in as admin@example.org, moderator@example.org or member@example.org "
                f"with the password {DEMO_PASSWORD!r}.")

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..forms import ServiceError
 from ..mail import send_mail
 from ..models import Affiliation, ModerationLog, Status, Thread, User, utcnow
+from ..search import outbox as search
 
 
 def log_moderation(actor: User | None, action: str, target, *, label: str = "", reason: str = "") -> None:
@@ -34,6 +35,7 @@ def approve_member(*, moderator: User, member: User) -> User:
     with transaction():
         member.status = Status.ACTIVE
         member.approved_at = utcnow()
+        search.queue_members(member.id)
         log_moderation(moderator, "approve_member", member, label=member.username)
     send_mail(member.email, "Your Exchange account is approved",
               "Welcome to Exchange! A moderator approved your account; you can sign in now.\n")

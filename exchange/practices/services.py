@@ -16,6 +16,7 @@ from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
 from ..markup import render_markdown
+from ..search import outbox as search
 from ..models import (Category, HelpfulMark, Post, Practice, Region, Tag, TagGroup, Thread, ThreadTag, User,
                       utcnow)
 from ..taxonomy import services as taxonomy
@@ -83,6 +84,7 @@ def create(*, author: User, data: PracticeInput, publish: bool, proposals: list[
         taxonomy.propose_words(list(proposals), proposer=author, thread_id=thread.id)
         if publish:
             _count_in_category(data.category_id, +1)
+        search.queue_threads(thread.id)
     return thread
 
 
@@ -113,6 +115,7 @@ def update_practice(*, thread: Thread, data: PracticeInput, proposals: list[str]
         existing = {p.slug for p in taxonomy.pending_proposals_for(thread.id)}
         taxonomy.propose_words([w for w in proposals if taxonomy.tag_key(w) not in existing],
                                proposer=thread.author, thread_id=thread.id)
+        search.queue_threads(thread.id)
     return thread
 
 
@@ -127,6 +130,7 @@ def publish(thread: Thread) -> Thread:
         thread.status, thread.created_at, thread.last_post_at = Thread.PUBLISHED, now, now
         thread.practice.published_at = thread.practice.reviewed_at = now
         _count_in_category(thread.category_id, +1)
+        search.queue_threads(thread.id)
     return thread
 
 

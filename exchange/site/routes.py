@@ -12,6 +12,7 @@ from ..htmx import render
 from ..permissions import is_member
 from ..fragments import fragment
 from ..practices import services as practices
+from ..search.backend import get_backend
 from ..threads.routes import thread_list_html
 from ..threads import services as threads
 
@@ -36,10 +37,10 @@ def healthz():
     except Exception:  # noqa: BLE001 - any failure means the database is unusable
         db.session.rollback()
         database = "error"
-    # Search arrives with its own issue; until then it is reported, not checked.
-    search = "disabled"
-    status = "ok" if database == "ok" else "degraded"
-    return jsonify(status=status, db=database, search=search), 200 if status == "ok" else 503
+    search = get_backend().health()
+    status = "ok" if database == "ok" and search == "ok" else "degraded"
+    # Only a dead database takes the node out of service; a rebuilding index is "degraded".
+    return jsonify(status=status, db=database, search=search), 200 if database == "ok" else 503
 
 
 ERROR_TEXT = {

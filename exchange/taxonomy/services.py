@@ -16,6 +16,7 @@ from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
 from ..models import Program, Tag, TagAlias, TagGroup, TagProposal, Thread, ThreadTag, User, utcnow
+from ..search import outbox as search
 from ..text import normalise_whitespace, slugify
 
 TAG_LIMIT = 8
@@ -198,6 +199,7 @@ def file_under(thread_id: int, tags: list[Tag]) -> None:
                        + [ThreadTag(thread_id=thread_id, tag_id=i, implied=True) for i in implied])
     db.session.flush()
     db.session.expire_all()
+    search.queue_threads(thread_id)
 
 
 def propose_words(words: list[str], *, proposer: User, thread_id: int) -> list[TagProposal]:
@@ -260,6 +262,7 @@ def add_alias(*, tag: Tag, name: str, program: Program | None, actor: User | Non
         _check_word_free(tag_key(name))
         alias = TagAlias(tag_id=tag.id, name=name, slug=tag_key(name), program_id=program.id if program else None)
         db.session.add(alias)
+        search.queue_tagged([tag.id])  # the alias is a word that now finds the tag's content
         if actor is not None:
             log_moderation(actor, "add_alias", tag, label=f"{name} → {tag.name}")
     return alias
@@ -289,6 +292,7 @@ def update_tag(*, tag: Tag, actor: User, name: str, guidance: str, group: TagGro
         db.session.flush()
         if moved:
             refile_branches([tag])
+        search.queue_tagged([tag.id])
         log_moderation(actor, "edit_tag", tag, label=tag.name)
     return tag
 
@@ -319,6 +323,7 @@ def merge_tag(*, source: Tag, target: Tag, actor: User) -> Tag:
         db.session.flush()
         db.session.add(TagAlias(tag_id=target.id, name=source_name, slug=source_slug, program_id=None))
         refile(affected - chosen_source)
+        search.queue_tagged([target.id])
         log_moderation(actor, "merge_tag", target, label=f"{source_name} → {target.name}")
     return target
 

@@ -17,6 +17,7 @@ from .. import permissions
 from ..fragments import cached
 from ..extensions import db
 from ..markup import render_markdown
+from ..search import outbox as search
 from ..models import Category, Post, Tag, Thread, ThreadTag, User, utcnow
 from ..taxonomy import services as taxonomy
 
@@ -140,6 +141,7 @@ def start_thread(*, author: User, title: str, category_id: int, body: str,
         if tags or proposals:
             taxonomy.file_under(thread.id, list(tags))
             taxonomy.propose_words(list(proposals), proposer=author, thread_id=thread.id)
+        search.queue_threads(thread.id)
     return thread
 
 
@@ -152,6 +154,7 @@ def reply(*, author: User, thread: Thread, body: str) -> Post:
         # SQL-side increment: concurrent replies cannot overwrite each other's count.
         db.session.execute(update(Thread).where(Thread.id == thread.id).values(
             post_count=Thread.post_count + 1, last_post_at=now, last_poster_id=author.id))
+        search.queue_threads(thread.id)
     return post
 
 
@@ -172,4 +175,5 @@ def edit_post(*, post: Post, body: str, title: str | None = None, tags: list[Tag
             pending = {p.slug for p in taxonomy.pending_proposals_for(thread_id)}
             taxonomy.propose_words([w for w in proposals if taxonomy.tag_key(w) not in pending],
                                    proposer=post.author, thread_id=thread_id)
+        search.queue_threads(post.thread_id)
     return post

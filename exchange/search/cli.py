@@ -1,0 +1,77 @@
+"""`flask search reindex` and `flask search worker`."""
+from __future__ import annotations
+
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import delete, func, select
+
+from ..database import transaction
+from ..extensions import db
+from ..models import SearchOutbox
+from . import documents, outbox
+from .backend import get_backend
+
+search_cli = AppGroup("search", help="The full-text search index.")
+
+
+def reindex(*, progress: bool = False) -> int:
+    """Rebuild the whole index from the database; intents queued before the start are covered."""
+    covered = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
+    plan = [(doctype, documents.all_ids(doctype)) for doctype in (documents.THREAD, documents.MEMBER)]
+    total = sum(len(ids) for _, ids in plan)
+
+    def batches(bar):
+        for doctype, ids in plan:
+            for start in range(0, len(ids), documents.BATCH):
+                docs, _ = documents.documents(doctype, ids[start:start + documents.BATCH])
+                bar.update(min(documents.BATCH, len(ids) - start))
+                db.session.expunge_all()  # keep memory flat over a large rebuild
+                yield docs
+
+    with click.progressbar(length=total, label="Indexing", file=None if progress else _Silent()) as bar:
+        count = get_backend().rebuild(batches(bar))
+    with transaction():
+        db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= covered))
+    return count
+
+
+class _Silent:
+    def write(self, _text):
+        pass
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+@search_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the database (safe while Exchange is serving)."""
+    started = time.perf_counter()
+    count = reindex(progress=True)
+    click.echo(f"Indexed {count} documents with the {get_backend().name} backend "
+               f"in {time.perf_counter() - started:.1f} s.")
+
+
+@search_cli.command("worker")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between polls of the outbox.")
+@click.option("--once", is_flag=True, help="Drain what is queued, then exit.")
+def worker(interval: float, once: bool) -> None:
+    """Drain the search outbox into the index: run exactly one of these in production."""
+    while True:
+        try:
+            done = outbox.drain()
+        except Exception:  # noqa: BLE001 - a bad batch stays queued and is retried
+            current_app.logger.exception("search worker: batch failed, retrying")
+            db.session.rollback()
+            done = 0
+        if done:
+            click.echo(f"indexed {done} queued changes")
+        if once:
+            return
+        time.sleep(interval)

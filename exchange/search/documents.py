@@ -1,0 +1,142 @@
+"""What gets indexed: one document per thread (its title, every visible post, its tags with
+their aliases, category, authors and region) and one per active member.
+
+This is the single place that decides what a reader may find. Drafts, hidden posts and
+members who are not active are left out, so no backend can show them in results or
+snippets. Member documents hold only fields every member may see.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..markup import plain_text
+from ..models import Affiliation, Post, Practice, Region, Status, Tag, Thread, ThreadTag, User
+
+THREAD = "thread"
+MEMBER = "member"
+BATCH = 200
+
+
+@dataclass
+class Document:
+    doctype: str
+    id: int
+    kind: str                      # practice | discussion | member
+    title: str
+    body: str
+    tagtext: str = ""              # tag names and every alias
+    meta: str = ""                 # category, authors, region and kind, as words
+    tag_ids: list[int] = field(default_factory=list)
+    region_ids: list[int] = field(default_factory=list)
+    author_ids: list[int] = field(default_factory=list)
+    category_id: int | None = None
+    created: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        return key(self.doctype, self.id)
+
+
+def key(doctype: str, doc_id: int) -> str:
+    return f"{doctype}:{doc_id}"
+
+
+def _tags_by_thread(thread_ids: list[int]) -> dict[int, list[Tag]]:
+    tagged: dict[int, list[Tag]] = defaultdict(list)
+    rows = db.session.execute(
+        select(ThreadTag.thread_id, Tag).join(Tag, Tag.id == ThreadTag.tag_id)
+        .options(selectinload(Tag.aliases)).where(ThreadTag.thread_id.in_(thread_ids)))
+    for thread_id, tag in rows:
+        tagged[thread_id].append(tag)
+    return tagged
+
+
+def thread_documents(thread_ids: list[int]) -> tuple[list[Document], list[int]]:
+    """(documents for the published threads among ``thread_ids``; the ids to drop from the index)."""
+    docs: list[Document] = []
+    for start in range(0, len(thread_ids), BATCH):
+        docs += _thread_batch(thread_ids[start:start + BATCH])
+    found = {d.id for d in docs}
+    return docs, [i for i in thread_ids if i not in found]
+
+
+def _thread_batch(ids: list[int]) -> list[Document]:
+    threads = list(db.session.scalars(
+        select(Thread).options(joinedload(Thread.category), joinedload(Thread.author).joinedload(User.region),
+                               joinedload(Thread.practice).joinedload(Practice.region))
+        .where(Thread.id.in_(ids), Thread.status == Thread.PUBLISHED)))
+    if not threads:
+        return []
+    posts: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
+    for thread_id, html, author_id, author_name in db.session.execute(
+            select(Post.thread_id, Post.body_html, Post.author_id, User.display_name)
+            .join(User, User.id == Post.author_id)
+            .where(Post.thread_id.in_([t.id for t in threads]), Post.is_hidden.is_(False))
+            .order_by(Post.id)):
+        posts[thread_id].append((plain_text(html), author_id, author_name))
+    tags = _tags_by_thread([t.id for t in threads])
+    docs = []
+    for thread in threads:
+        thread_posts = posts.get(thread.id, [])
+        body = [text for text, _, _ in thread_posts]
+        regions = [r for r in (thread.author.region, thread.practice.region if thread.practice else None) if r]
+        if thread.practice is not None:
+            # The opening post repeats the sections; index the sections once, then the replies.
+            sections = [plain_text(getattr(thread.practice, f"{s}_html")) for s in Practice.SECTIONS]
+            body = sections + body[1:]
+        thread_tags = tags.get(thread.id, [])
+        authors = dict.fromkeys([thread.author.display_name] + [name for _, _, name in thread_posts])
+        docs.append(Document(
+            doctype=THREAD, id=thread.id, kind=thread.kind, title=thread.title, body="\n".join(body),
+            tagtext=" ".join([t.name for t in thread_tags] + [a.name for t in thread_tags for a in t.aliases]),
+            meta=" ".join([thread.category.name, *authors, thread.author.username,
+                           *(r.name for r in regions), thread.kind]),
+            tag_ids=sorted({t.id for t in thread_tags}),
+            region_ids=sorted({r.id for r in regions}),
+            author_ids=sorted({thread.author_id} | {a for _, a, _ in thread_posts}),
+            category_id=thread.category_id, created=thread.created_at,
+        ))
+    return docs
+
+
+def member_documents(user_ids: list[int]) -> tuple[list[Document], list[int]]:
+    """(documents for the active members among ``user_ids``; the ids to drop from the index)."""
+    docs: list[Document] = []
+    for start in range(0, len(user_ids), BATCH):
+        users = db.session.scalars(
+            select(User).options(joinedload(User.region).joinedload(Region.parent),
+                                 selectinload(User.affiliations).joinedload(Affiliation.program))
+            .where(User.id.in_(user_ids[start:start + BATCH]), User.status == Status.ACTIVE))
+        docs += [member_document(u) for u in users]
+    found = {d.id for d in docs}
+    return docs, [i for i in user_ids if i not in found]
+
+
+def member_document(user: User) -> Document:
+    """Only what every member may see: never the email, never the registration note."""
+    region = user.region
+    places = [region.name, region.parent.name if region.parent else ""] if region else []
+    programs = [f"{a.program.name} {a.program.short_name} {a.cohort_year} {a.capacity}" for a in user.affiliations]
+    return Document(
+        doctype=MEMBER, id=user.id, kind=MEMBER, title=user.display_name,
+        body=" ".join(filter(None, [user.headline, user.organisation])),
+        meta=" ".join(filter(None, [user.username, *places, *programs])),
+        region_ids=[region.id] if region else [], author_ids=[user.id], created=user.created_at,
+    )
+
+
+def all_ids(doctype: str) -> list[int]:
+    if doctype == THREAD:
+        return list(db.session.scalars(select(Thread.id).where(Thread.status == Thread.PUBLISHED).order_by(Thread.id)))
+    return list(db.session.scalars(select(User.id).where(User.status == Status.ACTIVE).order_by(User.id)))
+
+
+def documents(doctype: str, ids: list[int]) -> tuple[list[Document], list[int]]:
+    return (thread_documents if doctype == THREAD else member_documents)(ids)
+

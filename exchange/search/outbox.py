@@ -1,0 +1,139 @@
+"""Search intents: queued by services in their own transaction, drained by one indexer.
+
+Services call ``queue_threads``/``queue_members``/``queue_tagged`` inside ``with
+transaction():``. Just before that transaction commits, the intents are written to
+``search_outbox`` (or, for a backend that lives in the same database, applied right there),
+so they commit or roll back with the change itself.
+
+``drain`` is the indexer: it reads a batch of intents, builds the documents from the
+database, writes them to the index with one writer and commits the index, and only then
+deletes exactly the rows it read. A crash between the two steps leaves the rows, and the
+next run writes the same documents again under the same keys: nothing lost, nothing doubled.
+"""
+from __future__ import annotations
+
+import threading
+
+from flask import Flask
+from sqlalchemy import delete, event, func, insert, select
+from sqlalchemy.orm import Session
+
+from ..database import transaction
+from ..extensions import db
+from ..models import SearchOutbox, ThreadTag
+from . import documents
+from .backend import get_backend
+
+_PENDING = "search_pending"
+BATCH = 500
+
+#: Set after a commit that queued intents, so the background indexer wakes at once.
+wake = threading.Event()
+
+
+def _pending(session: Session) -> set[tuple[str, int]]:
+    return session.info.setdefault(_PENDING, set())
+
+
+def queue_threads(*thread_ids: int) -> None:
+    _pending(db.session()).update((documents.THREAD, i) for i in thread_ids if i is not None)
+
+
+def queue_members(*user_ids: int) -> None:
+    _pending(db.session()).update((documents.MEMBER, i) for i in user_ids if i is not None)
+
+
+def queue_tagged(tag_ids: list[int]) -> None:
+    """Every thread filed under these tags (their names or aliases changed)."""
+    if tag_ids:
+        queue_threads(*db.session.scalars(select(ThreadTag.thread_id).where(ThreadTag.tag_id.in_(tag_ids)).distinct()))
+
+
+@event.listens_for(Session, "before_commit")
+def _write_intents(session: Session) -> None:
+    intents = session.info.pop(_PENDING, None)
+    if not intents:
+        return
+    backend = get_backend()
+    if backend.applies_in_transaction:
+        _apply(intents)
+        return
+    session.execute(insert(SearchOutbox), [{"doc_type": t, "doc_id": i} for t, i in sorted(intents)])
+    session.info["search_queued"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_indexer(session: Session) -> None:
+    if session.info.pop("search_queued", False):
+        wake.set()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_intents(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+    session.info.pop("search_queued", None)
+
+
+def _apply(intents) -> int:
+    """Build the documents for ``intents`` and hand them to the backend (one commit)."""
+    docs, deletes = [], []
+    for doctype in (documents.THREAD, documents.MEMBER):
+        ids = sorted(i for t, i in intents if t == doctype)
+        if ids:
+            found, missing = documents.documents(doctype, ids)
+            docs += found
+            deletes += [documents.key(doctype, i) for i in missing]
+    get_backend().apply(docs, deletes)
+    return len(docs) + len(deletes)
+
+
+def drain(*, batch: int = BATCH, limit: int | None = None) -> int:
+    """Index queued intents until none are left (or ``limit`` batches); returns how many rows."""
+    done, rounds = 0, 0
+    while limit is None or rounds < limit:
+        rows = db.session.execute(select(SearchOutbox.id, SearchOutbox.doc_type, SearchOutbox.doc_id)
+                                  .order_by(SearchOutbox.id).limit(batch)).all()
+        if not rows:
+            break
+        intents, row_ids = {(t, i) for _, t, i in rows}, [row_id for row_id, _, _ in rows]
+        if get_backend().applies_in_transaction:
+            with transaction():  # documents and outbox share the database: one commit for both
+                _apply(intents)
+                _delete_rows(row_ids)
+        else:
+            _apply(intents)          # the index commits here ...
+            db.session.rollback()    # (end the read snapshot)
+            with transaction():      # ... and only then are the rows removed
+                _delete_rows(row_ids)
+        done += len(rows)
+        rounds += 1
+    db.session.rollback()
+    return done
+
+
+def _delete_rows(row_ids: list[int]) -> None:
+    db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(row_ids)))
+
+
+def backlog() -> int:
+    return db.session.scalar(select(func.count()).select_from(SearchOutbox)) or 0
+
+
+def start_background_indexer(app: Flask, *, interval: float = 1.0) -> threading.Thread:
+    """`make run`: drain in a daemon thread, woken by every commit that queued intents."""
+    def run() -> None:
+        while True:
+            wake.wait(interval)
+            wake.clear()
+            with app.app_context():
+                try:
+                    drain()
+                except Exception:  # noqa: BLE001 - keep indexing after a bad batch; rows stay queued
+                    app.logger.exception("search indexer: batch failed, will retry")
+                finally:
+                    db.session.remove()
+
+    thread = threading.Thread(target=run, name="search-indexer", daemon=True)
+    thread.start()
+    return thread
+

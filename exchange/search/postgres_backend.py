@@ -1,0 +1,191 @@
+"""The PostgreSQL full-text backend: for deployments with several web hosts.
+
+Documents live in ``search_documents`` (created by migration 0004 on PostgreSQL only) with a
+weighted ``tsvector`` (title A, tags B, names and places C, text D) under a GIN index, and
+GIN-indexed arrays of tag, region and author ids. Because they share the database with the
+content, documents are written inside the transaction that changed the content
+(``applies_in_transaction``): there is nothing to lag behind and nothing to lose.
+
+Text clauses go through ``websearch_to_tsquery`` with words our own parser produced, so no
+input can make PostgreSQL raise a syntax error.
+"""
+from __future__ import annotations
+
+import time
+from datetime import datetime, time as day_time
+
+from sqlalchemy import (Column, DateTime, Integer, MetaData, String, Table, Text, and_, delete, desc, func,
+                        literal, literal_column, not_, or_, select, union_all)
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR, array, insert
+
+from ..extensions import db
+from .backend import MARK_END, MARK_START, NEWEST, Hit, Results, SearchBackend
+from .documents import Document
+from .plan import Plan
+
+FACET_SAMPLE = 20_000   # facet counts beyond this many matches are reported as incomplete
+HEADLINE_CHARS = 30_000
+CONFIG = literal_column("'english'::regconfig")
+
+documents_table = Table(
+    "search_documents", MetaData(),
+    Column("key", String(32), primary_key=True),
+    Column("doctype", String(16), nullable=False),
+    Column("doc_id", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("tag_ids", ARRAY(Integer), nullable=False),
+    Column("region_ids", ARRAY(Integer), nullable=False),
+    Column("author_ids", ARRAY(Integer), nullable=False),
+    Column("category_id", Integer),
+    Column("created", DateTime, nullable=False),
+    Column("tsv", TSVECTOR, nullable=False),
+)
+D = documents_table.c
+
+
+def _vector(doc: Document):
+    def weighted(text: str, weight: str):
+        return func.setweight(func.to_tsvector(CONFIG, literal(text or "", Text)), literal_column(f"'{weight}'"))
+    return (weighted(doc.title, "A").op("||")(weighted(doc.tagtext, "B"))
+            .op("||")(weighted(doc.meta, "C")).op("||")(weighted(doc.body, "D")))
+
+
+def _row(doc: Document) -> dict:
+    return {"key": doc.key, "doctype": doc.doctype, "doc_id": doc.id, "kind": doc.kind, "title": doc.title,
+            "body": doc.body, "tag_ids": doc.tag_ids, "region_ids": doc.region_ids, "author_ids": doc.author_ids,
+            "category_id": doc.category_id, "created": doc.created or datetime(1970, 1, 1), "tsv": _vector(doc)}
+
+
+def _tsquery(words: list[str], phrase: bool):
+    text = " ".join(words)
+    return func.websearch_to_tsquery(CONFIG, literal(f'"{text}"' if phrase and len(words) > 1 else text))
+
+
+def _ids(values: list[int]):
+    return array([literal(v, Integer) for v in values], type_=Integer)
+
+
+def conditions(plan: Plan, doctype: str) -> tuple[list, object | None]:
+    """(WHERE conditions, the combined tsquery for ranking and snippets or None)."""
+    where = [D.doctype == doctype]
+    ranking = None
+    for clause in plan.clauses:
+        tsq = _tsquery(clause.words, clause.phrase)
+        matches = D.tsv.op("@@")(tsq)
+        if clause.tag_ids:
+            matches = or_(matches, D.tag_ids.op("&&")(_ids(clause.tag_ids)))
+        where.append(matches)
+        ranking = tsq if ranking is None else ranking.op("&&")(tsq)
+    for tag_id in plan.tag_ids:
+        where.append(D.tag_ids.op("@>")(_ids([tag_id])))
+    for region_ids in plan.region_ids:
+        where.append(D.region_ids.op("&&")(_ids(region_ids)))
+    for author_id in plan.author_ids:
+        where.append(D.author_ids.op("@>")(_ids([author_id])))
+    if plan.kinds:
+        where.append(D.kind.in_(plan.kinds))
+    if plan.category_ids:
+        where.append(D.category_id.in_(plan.category_ids))
+    if plan.after:
+        where.append(D.created >= datetime.combine(plan.after, day_time.min))
+    if plan.before:
+        where.append(D.created < datetime.combine(plan.before, day_time.min))
+    for words in plan.excluded:
+        where.append(not_(D.tsv.op("@@")(_tsquery(words, True))))
+    return where, ranking
+
+
+class PostgresBackend(SearchBackend):
+    name = "postgres"
+    applies_in_transaction = True
+
+    def __init__(self):
+        self._health: tuple[float, str] | None = None
+
+    def search(self, plan: Plan, *, doctype: str, sort: str = "relevance", page: int = 1,
+               per_page: int = 20, facets: bool = True) -> Results:
+        if plan.is_empty:
+            return Results()
+        where, ranking = conditions(plan, doctype)
+        results = Results()
+        matched = select(D.kind, D.tag_ids, D.region_ids, D.category_id).where(and_(*where)) \
+            .limit(FACET_SAMPLE + 1).cte("matched")
+        if facets:
+            rows = db.session.execute(union_all(
+                select(literal("total"), literal(""), func.count()).select_from(matched),
+                select(literal("kind"), matched.c.kind, func.count()).group_by(matched.c.kind),
+                _unnest_counts(matched, "tag", matched.c.tag_ids),
+                _unnest_counts(matched, "region", matched.c.region_ids),
+                select(literal("category"), func.cast(matched.c.category_id, Text), func.count())
+                .where(matched.c.category_id.is_not(None)).group_by(matched.c.category_id),
+            )).all()
+            results.facets = {name: {} for name in ("kind", "tag", "region", "category")}
+            for name, value, count in rows:
+                if name == "total":
+                    results.total = count
+                else:
+                    results.facets[name][str(value)] = count
+        else:
+            results.total = db.session.scalar(select(func.count()).select_from(matched))
+        if results.total > FACET_SAMPLE:
+            results.complete = False
+        if not results.total or per_page == 0:
+            return results
+        score = func.ts_rank_cd(D.tsv, ranking, 1) if ranking is not None else literal(0.0)
+        order = [desc(D.created)] if sort == NEWEST or ranking is None else [desc(score), desc(D.created)]
+        page_rows = select(D.doc_id, D.doctype, D.body, score.label("score")).where(and_(*where)) \
+            .order_by(*order).offset((page - 1) * per_page).limit(per_page).subquery()
+        if ranking is not None:
+            snippet = func.ts_headline(CONFIG, func.left(page_rows.c.body, HEADLINE_CHARS), ranking, literal(
+                f"StartSel={MARK_START}, StopSel={MARK_END}, MaxFragments=2, MaxWords=30, MinWords=12, "
+                "FragmentDelimiter=\" … \""))
+        else:
+            snippet = func.left(page_rows.c.body, 240)
+        for doc_id, doc_type, score_value, text in db.session.execute(
+                select(page_rows.c.doc_id, page_rows.c.doctype, page_rows.c.score, snippet)):
+            results.hits.append(Hit(doc_type, doc_id, float(score_value or 0), text or ""))
+        return results
+
+    def count(self) -> int:
+        return db.session.scalar(select(func.count()).select_from(documents_table)) or 0
+
+    def health(self) -> str:
+        now = time.monotonic()
+        if self._health is None or now - self._health[0] > 5:
+            try:
+                with db.engine.connect() as connection:
+                    connection.execute(select(D.key).limit(1))
+                state = "ok"
+            except Exception:  # noqa: BLE001 - a missing table or unreachable server
+                state = "degraded"
+            self._health = (now, state)
+        return self._health[1]
+
+    def apply(self, docs: list[Document], deletes: list[str]) -> None:
+        """Inside the caller's transaction: its commit makes the documents visible."""
+        if deletes:
+            db.session.execute(delete(documents_table).where(D.key.in_(deletes)))
+        if docs:
+            statement = insert(documents_table).values([_row(d) for d in docs])
+            db.session.execute(statement.on_conflict_do_update(
+                index_elements=[D.key],
+                set_={c.name: statement.excluded[c.name] for c in documents_table.columns if c.name != "key"}))
+
+    def rebuild(self, batches) -> int:
+        from ..database import transaction
+        count = 0
+        with transaction():
+            db.session.execute(delete(documents_table))
+            for batch in batches:
+                self.apply(batch, [])
+                count += len(batch)
+        self._health = None
+        return count
+
+
+def _unnest_counts(matched, name: str, column):
+    value = func.unnest(column).label("value")
+    inner = select(value).select_from(matched).subquery()
+    return select(literal(name), func.cast(inner.c.value, Text), func.count()).group_by(inner.c.value)

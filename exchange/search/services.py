@@ -1,0 +1,175 @@
+"""Searching: text in, a page of results out (threads and practices, or members).
+
+Parse (query.py) → resolve (plan.py) → the configured backend → the objects behind the hits,
+loaded in a few queries, with facet values turned into links that narrow the query.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..models import Affiliation, Category, Region, Tag, Thread, ThreadTag, User
+from . import documents, spelling
+from .backend import NEWEST, RELEVANCE, Results, SearchUnavailable, get_backend, snippet_html
+from .plan import Plan, resolve
+from .query import Query, parse, unparse
+
+PER_PAGE = 20
+FACET_VALUES = 8
+TABS = {"content": documents.THREAD, "members": documents.MEMBER}
+SORTS = {RELEVANCE: "Best match", NEWEST: "Newest"}
+KIND_LABELS = {"practice": "Practices", "discussion": "Discussions"}
+
+
+@dataclass
+class FacetValue:
+    label: str
+    count: int
+    query: str          # the search text with this value added (or removed, when selected)
+    selected: bool = False
+
+
+@dataclass
+class Result:
+    object: object      # a Thread or a User
+    snippet: object     # Markup
+    via: list = field(default_factory=list)
+
+
+@dataclass
+class SearchPage:
+    text: str
+    query: Query
+    plan: Plan | None = None
+    tab: str = "content"
+    sort: str = RELEVANCE
+    page: int = 1
+    results: list[Result] = field(default_factory=list)
+    total: int = 0
+    other_total: int = 0
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    complete: bool = True
+    unavailable: bool = False
+    did_you_mean: str = ""
+
+    @property
+    def pages(self) -> int:
+        return max(math.ceil(self.total / PER_PAGE), 1)
+
+    @property
+    def searched(self) -> bool:
+        return self.plan is not None and not self.plan.is_empty
+
+
+def search(text: str, *, tab: str = "content", sort: str = RELEVANCE, page: int = 1) -> SearchPage:
+    query = parse(text)
+    tab = tab if tab in TABS else "content"
+    result = SearchPage(text=query.raw, query=query, tab=tab, sort=sort if sort in SORTS else RELEVANCE,
+                        page=max(page, 1))
+    if query.is_empty:
+        return result
+    result.plan = plan = resolve(query)
+    if plan.is_empty:
+        return result
+    backend = get_backend()
+    try:
+        found = backend.search(plan, doctype=TABS[tab], sort=result.sort, page=result.page, per_page=PER_PAGE)
+        other = "members" if tab == "content" else "content"
+        result.other_total = backend.search(plan, doctype=TABS[other], per_page=0, facets=False).total
+    except SearchUnavailable:
+        result.unavailable = True
+        return result
+    result.total, result.complete = found.total, found.complete
+    result.results = _load(found, tab, plan)
+    result.facets = _facets(found, query) if tab == "content" else _member_facets(found, query)
+    if found.total < 3 and plan.words:
+        result.did_you_mean = _did_you_mean(query)
+    return result
+
+
+def _load(found: Results, tab: str, plan: Plan) -> list[Result]:
+    ids = [h.id for h in found.hits]
+    if not ids:
+        return []
+    if tab == "content":
+        objects = {t.id: t for t in db.session.scalars(
+            select(Thread).options(joinedload(Thread.category), joinedload(Thread.author),
+                                   joinedload(Thread.practice),
+                                   selectinload(Thread.tag_links).joinedload(ThreadTag.tag))
+            .where(Thread.id.in_(ids), Thread.status == Thread.PUBLISHED))}
+    else:
+        objects = {u.id: u for u in db.session.scalars(
+            select(User).options(joinedload(User.region),
+                                 selectinload(User.affiliations).joinedload(Affiliation.program))
+            .where(User.id.in_(ids)))}
+    results = []
+    for hit in found.hits:
+        obj = objects.get(hit.id)
+        if obj is None:  # changed since it was indexed; the indexer will catch up
+            continue
+        via = []
+        if tab == "content":
+            filed = {link.tag_id for link in obj.tag_links}
+            via = [v for v in plan.via if v.tag.id in filed]
+        results.append(Result(obj, snippet_html(hit.snippet), via))
+    return results
+
+
+def _with(query: Query, **changes) -> str:
+    return unparse(replace(query, **changes))
+
+
+def _toggle(query: Query, attr: str, value: str) -> tuple[str, bool]:
+    values = getattr(query, attr)
+    selected = value in values
+    return _with(query, **{attr: [v for v in values if v != value] if selected else values + [value]}), selected
+
+
+def _facet_values(counts: dict[str, int], labels: dict[str, tuple[str, str]], query: Query, attr: str) -> list[FacetValue]:
+    """``labels`` maps the backend's value to (the operator's value, a label)."""
+    values = []
+    for value, count in sorted(counts.items(), key=lambda kv: -kv[1]):
+        if value not in labels:
+            continue
+        operand, label = labels[value]
+        text, selected = _toggle(query, attr, operand)
+        values.append(FacetValue(label, count, text, selected))
+    return values[:FACET_VALUES]
+
+
+def _facets(found: Results, query: Query) -> dict[str, list[FacetValue]]:
+    counts = found.facets
+    if not counts:
+        return {}
+    def ids(name):  # noqa: E306
+        return [int(v) for v in counts.get(name, {}) if v.isdigit()]
+    tags = {str(t.id): (t.slug, t.name) for t in db.session.scalars(select(Tag).where(Tag.id.in_(ids("tag"))))}
+    regions = {str(r.id): (r.slug, r.name) for r in db.session.scalars(select(Region).where(Region.id.in_(ids("region"))))}
+    categories = {str(c.id): (c.slug, c.name) for c in
+                  db.session.scalars(select(Category).where(Category.id.in_(ids("category"))))}
+    kinds = {k: (k, label) for k, label in KIND_LABELS.items()}
+    return {
+        "Kind": _facet_values(counts.get("kind", {}), kinds, query, "kinds"),
+        "Tag": _facet_values(counts.get("tag", {}), tags, query, "tags"),
+        "Region": _facet_values(counts.get("region", {}), regions, query, "regions"),
+        "Category": _facet_values(counts.get("category", {}), categories, query, "categories"),
+    }
+
+
+def _member_facets(found: Results, query: Query) -> dict[str, list[FacetValue]]:
+    counts = found.facets.get("region", {}) if found.facets else {}
+    ids = [int(v) for v in counts if v.isdigit()]
+    regions = {str(r.id): (r.slug, r.name) for r in db.session.scalars(select(Region).where(Region.id.in_(ids)))}
+    return {"Region": _facet_values(counts, regions, query, "regions")}
+
+
+def _did_you_mean(query: Query) -> str:
+    corrected = [spelling.correct(w) or w for w in query.words]
+    if corrected == query.words:
+        return ""
+    return _with(query, words=corrected)
+
