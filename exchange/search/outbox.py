@@ -119,12 +119,19 @@ def backlog() -> int:
     return db.session.scalar(select(func.count()).select_from(SearchOutbox)) or 0
 
 
-def start_background_indexer(app: Flask, *, interval: float = 1.0) -> threading.Thread:
-    """`make run`: drain in a daemon thread, woken by every commit that queued intents."""
+def start_background_indexer(app: Flask, *, interval: float = 1.0) -> threading.Event:
+    """`make run`: drain in a daemon thread, woken by every commit that queued intents.
+
+    Returns an event that stops the thread when set.
+    """
+    stop = threading.Event()
+
     def run() -> None:
-        while True:
+        while not stop.is_set():
             wake.wait(interval)
             wake.clear()
+            if stop.is_set():
+                break
             with app.app_context():
                 try:
                     drain()
@@ -133,7 +140,5 @@ def start_background_indexer(app: Flask, *, interval: float = 1.0) -> threading.
                 finally:
                     db.session.remove()
 
-    thread = threading.Thread(target=run, name="search-indexer", daemon=True)
-    thread.start()
-    return thread
-
+    threading.Thread(target=run, name="search-indexer", daemon=True).start()
+    return stop

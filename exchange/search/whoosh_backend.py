@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-import time
 from datetime import datetime, time as day_time
 
 from whoosh import collectors, highlight, index, query as wq, searching
@@ -26,6 +25,7 @@ from .documents import Document
 from .plan import Plan
 
 TIME_LIMIT_S = 0.12
+WRITER_TIMEOUT_S = 30.0  # only the indexer writes; waiting means a reindex is finishing
 SNIPPET_CHARS = 240
 MAX_HIGHLIGHT_CHARS = 40_000
 
@@ -112,7 +112,6 @@ class WhooshBackend(SearchBackend):
         self.directory = directory
         self._local = threading.local()
         self._bitsets: dict[tuple, int] = {}
-        self._health: tuple[float, str] | None = None
 
     # --- reading -------------------------------------------------------------------------
 
@@ -210,23 +209,18 @@ class WhooshBackend(SearchBackend):
         return self._searcher().doc_count()
 
     def health(self) -> str:
-        # Checked at most every few seconds: /healthz is polled and must stay cheap.
-        now = time.monotonic()
-        if self._health is None or now - self._health[0] > 5:
-            try:
-                self._searcher()
-                state = "ok"
-            except SearchUnavailable:
-                state = "degraded"
-            self._health = (now, state)
-        return self._health[1]
+        try:
+            self._searcher()  # a stat and a directory listing while the index is unchanged
+            return "ok"
+        except SearchUnavailable:
+            return "degraded"
 
     # --- writing (the indexer only) ------------------------------------------------------
 
     def apply(self, docs: list[Document], deletes: list[str]) -> None:
         if not docs and not deletes:
             return
-        writer = self._open().writer(timeout=30)
+        writer = self._open().writer(timeout=WRITER_TIMEOUT_S)
         try:
             for key in deletes:
                 writer.delete_by_term("key", key)
@@ -236,7 +230,6 @@ class WhooshBackend(SearchBackend):
             writer.cancel()
             raise
         writer.commit()
-        self._health = None
 
     def rebuild(self, batches) -> int:
         building = f"{self.directory}.building"
@@ -260,7 +253,6 @@ class WhooshBackend(SearchBackend):
             os.rename(self.directory, old)
         os.rename(building, self.directory)
         shutil.rmtree(old, ignore_errors=True)
-        self._health = None
         return count
 
 
