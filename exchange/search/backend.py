@@ -30,6 +30,7 @@ class Hit:
     id: int
     score: float
     snippet: str = ""
+    title: str = ""  # the title with matches marked, when it has any
 
 
 @dataclass

@@ -135,17 +135,21 @@ class PostgresBackend(SearchBackend):
             return results
         score = func.ts_rank_cd(D.tsv, ranking, 1) if ranking is not None else literal(0.0)
         order = [desc(D.created)] if sort == NEWEST or ranking is None else [desc(score), desc(D.created)]
-        page_rows = select(D.doc_id, D.doctype, D.body, score.label("score")).where(and_(*where)) \
-            .order_by(*order).offset((page - 1) * per_page).limit(per_page).subquery()
+        position = func.row_number().over(order_by=order).label("position")
+        page_rows = select(D.doc_id, D.doctype, D.title, D.body, score.label("score"), position) \
+            .where(and_(*where)).order_by(*order).offset((page - 1) * per_page).limit(per_page).subquery()
+        marks = f"StartSel={MARK_START}, StopSel={MARK_END}"
         if ranking is not None:
             snippet = func.ts_headline(CONFIG, func.left(page_rows.c.body, HEADLINE_CHARS), ranking, literal(
-                f"StartSel={MARK_START}, StopSel={MARK_END}, MaxFragments=2, MaxWords=30, MinWords=12, "
-                "FragmentDelimiter=\" … \""))
+                f"{marks}, MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \""))
+            title = func.ts_headline(CONFIG, page_rows.c.title, ranking, literal(f"{marks}, HighlightAll=true"))
         else:
-            snippet = func.left(page_rows.c.body, 240)
-        for doc_id, doc_type, score_value, text in db.session.execute(
-                select(page_rows.c.doc_id, page_rows.c.doctype, page_rows.c.score, snippet)):
-            results.hits.append(Hit(doc_type, doc_id, float(score_value or 0), text or ""))
+            snippet, title = func.left(page_rows.c.body, 240), literal("")
+        for doc_id, doc_type, score_value, text, marked_title in db.session.execute(
+                select(page_rows.c.doc_id, page_rows.c.doctype, page_rows.c.score, snippet, title)
+                .order_by(page_rows.c.position)):
+            marked_title = marked_title if marked_title and MARK_START in marked_title else ""
+            results.hits.append(Hit(doc_type, doc_id, float(score_value or 0), text or "", marked_title))
         return results
 
     def count(self) -> int:

@@ -37,6 +37,7 @@ class FacetValue:
 class Result:
     object: object      # a Thread or a User
     snippet: object     # Markup
+    title: object = ""  # Markup: the title with matches marked, or empty
     via: list = field(default_factory=list)
 
 
@@ -115,7 +116,7 @@ def _load(found: Results, tab: str, plan: Plan) -> list[Result]:
         if tab == "content":
             filed = {link.tag_id for link in obj.tag_links}
             via = [v for v in plan.via if v.tag.id in filed]
-        results.append(Result(obj, snippet_html(hit.snippet), via))
+        results.append(Result(obj, snippet_html(hit.snippet), title=snippet_html(hit.title) if hit.title else "", via=via))
     return results
 
 

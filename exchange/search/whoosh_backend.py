@@ -35,7 +35,7 @@ SCHEMA = Schema(
     key=ID(unique=True, stored=True),
     doctype=ID,
     kind=ID,
-    title=TEXT(analyzer=_analyzer, field_boost=3.0),
+    title=TEXT(analyzer=_analyzer, field_boost=3.0, stored=True),
     body=TEXT(analyzer=_analyzer, stored=True),
     tagtext=TEXT(analyzer=_analyzer, field_boost=2.0),
     meta=TEXT(analyzer=_analyzer),
@@ -196,13 +196,16 @@ class WhooshBackend(SearchBackend):
         except searching.TimeLimit:
             results.complete = False
         found = timed.results()
-        found.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60,
-                                                       charlimit=MAX_HIGHLIGHT_CHARS)
         found.formatter = _Marker()
+        whole = highlight.WholeFragmenter()
+        context = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60, charlimit=MAX_HIGHLIGHT_CHARS)
         for hit in found[(page - 1) * per_page: limit]:
             doc_type, _, doc_id = hit["key"].partition(":")
+            found.fragmenter = whole
+            title = hit.highlights("title", top=1)
+            found.fragmenter = context
             snippet = hit.highlights("body", top=2) or hit.get("body", "")[:SNIPPET_CHARS]
-            results.hits.append(Hit(doc_type, int(doc_id), hit.score or 0.0, snippet))
+            results.hits.append(Hit(doc_type, int(doc_id), hit.score or 0.0, snippet, title))
         return results
 
     def count(self) -> int:
