@@ -6,6 +6,7 @@ and about 1% of threads written up as practices.
 """
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from datetime import timedelta
@@ -33,6 +34,17 @@ WORDS = ("school district principal teacher data budget family student plan boar
          "community partnership evaluation pilot calendar hiring mentor supervisor cabinet").split()
 
 
+SYLLABLES = "ka lo mi ne su ta ri vo pe du zan bel cor fin gar hul jem kip".split()
+# A long tail of rarer words (Zipf over 20,000 made-up words), so that searches have rare terms.
+TAIL = random.Random(1).sample(sorted({a + b + c + d for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES
+                                         for d in SYLLABLES}), 20_000)
+TAIL_CUMULATIVE = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(TAIL))))
+
+
+def tail_words(rng: random.Random, k: int) -> list[str]:
+    return rng.choices(TAIL, cum_weights=TAIL_CUMULATIVE, k=k)
+
+
 def _body(rng: random.Random) -> str:
     # Zipf-like: the first words of WORDS are far more common than the last.
     weights = [1 / (rank + 1) for rank in range(len(WORDS))]
@@ -52,12 +64,17 @@ def _app(url: str, instance: Path):
 
 def generate(path: Path, *, members: int, threads: int, posts: int, seed: int = 42) -> dict:
     """Create a fresh SQLite database at ``path``; returns what was made and how long it took."""
-    started = time.perf_counter()
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{path}"
-    app = _app(url, path.parent / "instance")
+    return generate_at(f"sqlite:///{path}", path.parent / "instance", members=members, threads=threads,
+                       posts=posts, seed=seed)
+
+
+def generate_at(url: str, instance: Path, *, members: int, threads: int, posts: int, seed: int = 42) -> dict:
+    """Fill the empty database at ``url`` (SQLite or PostgreSQL) through the migrations."""
+    started = time.perf_counter()
+    app = _app(url, instance)
     rng = random.Random(seed)
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
@@ -123,8 +140,11 @@ def _fill(conn, rng: random.Random, members: int, threads: int, posts: int, pass
                 at = min(at + timedelta(minutes=rng.randint(1, 600)), now)
                 last_poster = poster
             k = rng.randrange(len(bodies))
-            post_rows.append({"id": post_id, "thread_id": thread_id, "author_id": poster, "body_source": bodies[k],
-                              "body_html": rendered[k], "created_at": at, "edited_at": None, "is_hidden": False})
+            notes = " ".join(tail_words(rng, 3))  # a few words of its own, from the long tail
+            post_rows.append({"id": post_id, "thread_id": thread_id, "author_id": poster,
+                              "body_source": f"{bodies[k]}\n\nNotes: {notes}.",
+                              "body_html": f"{rendered[k]}<p>Notes: {notes}.</p>", "created_at": at,
+                              "edited_at": None, "is_hidden": False})
         is_practice = t % 100 == 50
         thread_rows.append({"id": thread_id, "kind": "practice" if is_practice else "discussion",
                             "status": "published", "title": f"Thread {thread_id}: {' '.join(rng.sample(WORDS, 5))}",
