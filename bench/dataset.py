@@ -114,8 +114,12 @@ def _fill(conn, rng: random.Random, members: int, threads: int, posts: int, pass
     counts[0] = BIG_THREAD_POSTS
     extra = max(posts - threads - (BIG_THREAD_POSTS - 1), 0)
     weights = [1 / (rank ** 1.1) for rank in range(1, threads)]
-    for index in rng.choices(range(1, threads), weights, k=extra):
-        counts[index] = min(counts[index] + 1, BIG_THREAD_POSTS - 1)  # the 200-post thread stays the biggest
+    cap = BIG_THREAD_POSTS - 1  # the 200-post thread stays the biggest
+    while extra > 0:  # what the busiest threads cannot take goes round again
+        for index in rng.choices(range(1, threads), weights, k=extra):
+            if counts[index] < cap:
+                counts[index] += 1
+                extra -= 1
 
     bodies = [_body(rng) for _ in range(60)]
     rendered = [render_markdown(b) for b in bodies]

@@ -5,29 +5,36 @@
   so search keeps answering from the old index while a reindex runs.
 - A missing, locked or unreadable index raises ``SearchUnavailable``; it is never created
   behind the reader's back (that would silently hide everything not yet re-indexed).
-- Scoring runs under a time limit: a very common word returns its best hits found so far
-  instead of taking seconds. Facet counts come from per-term bitsets (Python ints), cached
-  per index generation, ANDed with the bitset of matching documents.
+- Matching is set algebra on per-term bitsets (Python ints, cached per index generation):
+  words AND, tag words OR their tag, filters AND, exclusions AND NOT. Facet counts are the
+  popcount of the matches ANDed with each facet value's bitset. Only phrases need word
+  positions, and their check has a time budget.
+- Ranking: BM25 (title words triple) for up to ``RANK_LIMIT`` matches, under a time-limited
+  collector; beyond that, documents with every word in the title first, newest first. Either
+  way a common word costs tens of milliseconds, not seconds.
 """
 from __future__ import annotations
 
 import os
 import shutil
 import threading
+import time
 from datetime import datetime, time as day_time
 
-from whoosh import collectors, highlight, index, query as wq, searching
+from whoosh import collectors, index, query as wq, searching
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from .backend import FACETS, MARK_END, MARK_START, NEWEST, Hit, Results, SearchBackend, SearchUnavailable
+from . import snippets
+from .backend import FACETS, NEWEST, Hit, Results, SearchBackend, SearchUnavailable
 from .documents import Document
 from .plan import Plan
 
-TIME_LIMIT_S = 0.12
+TIME_LIMIT_S = 0.08
+RANK_LIMIT = 3_000      # BM25-rank at most this many matches; beyond, title matches first, newest first
+PHRASE_BUDGET_S = 0.08  # verifying word positions for a very common phrase stops here (count marked "+")
 WRITER_TIMEOUT_S = 30.0  # only the indexer writes; waiting means a reindex is finishing
-SNIPPET_CHARS = 240
-MAX_HIGHLIGHT_CHARS = 40_000
+BITSET_CACHE = 4096
 
 _analyzer = StemmingAnalyzer()
 
@@ -35,24 +42,15 @@ SCHEMA = Schema(
     key=ID(unique=True, stored=True),
     doctype=ID,
     kind=ID,
-    title=TEXT(analyzer=_analyzer, field_boost=3.0, stored=True),
-    body=TEXT(analyzer=_analyzer, stored=True),
-    tagtext=TEXT(analyzer=_analyzer, field_boost=2.0),
-    meta=TEXT(analyzer=_analyzer),
+    title=TEXT(analyzer=_analyzer, stored=True),
+    content=TEXT(analyzer=_analyzer),   # title, tags with aliases, names and places, and every post
+    body=STORED,                        # the text snippets are cut from
     tag=KEYWORD(commas=True),
     region=KEYWORD(commas=True),
     author=KEYWORD(commas=True),
     category=ID,
     created=DATETIME(sortable=True),
 )
-TEXT_FIELDS = ("title", "body", "tagtext", "meta")
-
-
-class _Marker(highlight.Formatter):
-    between = " … "
-
-    def format_token(self, text, token, replace=False):
-        return MARK_START + highlight.get_text(text, token, replace) + MARK_END
 
 
 def analyse(words: list[str]) -> list[str]:
@@ -63,46 +61,76 @@ def analyse(words: list[str]) -> list[str]:
 def _fields(doc: Document) -> dict:
     return {
         "key": doc.key, "doctype": doc.doctype, "kind": doc.kind, "title": doc.title,
-        "body": doc.body[:MAX_HIGHLIGHT_CHARS * 4], "tagtext": doc.tagtext, "meta": doc.meta,
+        "content": "\n".join((doc.title, doc.tagtext, doc.meta, doc.body)), "body": doc.body,
         "tag": ",".join(map(str, doc.tag_ids)), "region": ",".join(map(str, doc.region_ids)),
         "author": ",".join(map(str, doc.author_ids)),
         "category": str(doc.category_id or ""), "created": doc.created or datetime(1970, 1, 1),
     }
 
 
-def _text_query(words: list[str], phrase: bool) -> wq.Query | None:
-    terms = analyse(words)
-    if not terms:
-        return None
-    if phrase and len(terms) > 1:
-        return wq.Or([wq.Phrase(f, terms) for f in TEXT_FIELDS])
-    return wq.And([wq.Or([wq.Term(f, t) for f in TEXT_FIELDS]) for t in terms])
+class _AllowedWithin(collectors.TimeLimitCollector):
+    """Score only the allowed documents, and stop at the time limit with the best found so far.
+
+    (Whoosh's FilterCollector cannot sit under a TimeLimitCollector: the time limit's loop
+    calls the innermost collector directly and the filter would be skipped.)
+    """
+
+    def __init__(self, child, allow: set[int]):
+        super().__init__(child, timelimit=TIME_LIMIT_S, use_alarm=False)
+        self.allow = allow
+
+    def collect_matches(self):
+        child, allow = self.child, self.allow
+        for sub_docnum in child.matches():
+            if self.timedout:
+                raise searching.TimeLimit
+            if child.offset + sub_docnum in allow:
+                child.collect(sub_docnum)
 
 
-def build_query(plan: Plan, doctype: str) -> wq.Query:
-    parts: list[wq.Query] = [wq.Term("doctype", doctype)]
-    for clause in plan.clauses:
-        text = _text_query(clause.words, clause.phrase)
-        tags = [wq.Term("tag", str(t)) for t in clause.tag_ids]
-        options = ([text] if text else []) + tags
-        if options:
-            parts.append(wq.Or(options) if len(options) > 1 else options[0])
-    parts += [wq.Term("tag", str(t)) for t in plan.tag_ids]
-    parts += [wq.Or([wq.Term("region", str(r)) for r in ids]) for ids in plan.region_ids]
-    parts += [wq.Term("author", str(a)) for a in plan.author_ids]
-    if plan.kinds:
-        parts.append(wq.Or([wq.Term("kind", k) for k in plan.kinds]))
-    if plan.category_ids:
-        parts.append(wq.Or([wq.Term("category", str(c)) for c in plan.category_ids]))
-    if plan.before or plan.after:
-        start = datetime.combine(plan.after, day_time.min) if plan.after else None
-        end = datetime.combine(plan.before, day_time.min) if plan.before else None
-        parts.append(wq.DateRange("created", start, end, endexcl=True))
-    query: wq.Query = wq.And(parts)
-    excluded = [q for q in (_text_query(words, True) for words in plan.excluded) if q is not None]
-    if excluded:
-        query = wq.AndNot(query, wq.Or(excluded))
-    return query
+class _ReaderState:
+    """What one index generation lets us precompute: term bitsets, and documents newest first."""
+
+    def __init__(self, searcher: searching.Searcher):
+        self.searcher = searcher
+        self.size = searcher.doc_count_all()
+        self.bitsets: dict[tuple, int] = {}
+        self._newest: list[int] | None = None
+
+    def bits(self, field: str, value: str) -> int:
+        key = (field, value)
+        found = self.bitsets.get(key)
+        if found is None:
+            found = _to_bits(self.searcher.postings(field, value).all_ids()
+                             if (field, value) in self.searcher.reader() else (), self.size)
+            if len(self.bitsets) >= BITSET_CACHE:
+                self.bitsets.clear()
+            self.bitsets[key] = found
+        return found
+
+    def query_bits(self, query: wq.Query, *, budget: float | None = None) -> tuple[int, bool]:
+        """(documents matching ``query``, False when the time budget cut the scan short)."""
+        key = ("query", repr(query))
+        if key in self.bitsets:
+            return self.bitsets[key], True
+        docs, complete, deadline = [], True, time.monotonic() + budget if budget else None
+        for n, docnum in enumerate(self.searcher.docs_for_query(query)):
+            docs.append(docnum)
+            if deadline and n % 64 == 0 and time.monotonic() > deadline:
+                complete = False
+                break
+        bits = _to_bits(docs, self.size)
+        if complete:
+            self.bitsets[key] = bits
+        return bits, complete
+
+    def newest(self) -> list[int]:
+        if self._newest is None:
+            reader = self.searcher.reader()
+            created = reader.column_reader("created")
+            live = [d for d in reader.all_doc_ids()]
+            self._newest = sorted(live, key=lambda d: created[d], reverse=True)
+        return self._newest
 
 
 class WhooshBackend(SearchBackend):
@@ -111,7 +139,6 @@ class WhooshBackend(SearchBackend):
     def __init__(self, directory: str):
         self.directory = directory
         self._local = threading.local()
-        self._bitsets: dict[tuple, int] = {}
 
     # --- reading -------------------------------------------------------------------------
 
@@ -125,87 +152,152 @@ class WhooshBackend(SearchBackend):
         except Exception as error:  # noqa: BLE001 - any failure to read the index means "rebuilding"
             raise SearchUnavailable(f"the search index cannot be read: {error}") from error
 
-    def _searcher(self) -> searching.Searcher:
-        """This thread's searcher, reopened when the index changed or was swapped by a rebuild."""
+    def _state(self) -> _ReaderState:
+        """This thread's searcher and caches, reopened when the index changed or was swapped by a rebuild."""
         try:
             identity = os.stat(self.directory).st_ino
         except OSError as error:
             raise SearchUnavailable("the search index is missing") from error
-        cached = getattr(self._local, "searcher", None)
+        cached = getattr(self._local, "state", None)
         if cached is not None:
             try:
-                if cached[0] == identity and cached[1].up_to_date():
+                if cached[0] == identity and cached[1].searcher.up_to_date():
                     return cached[1]
             except Exception:  # noqa: BLE001 - fall through and reopen
                 pass
             # Not Searcher.refresh(): it reuses segment readers and would miss new deletions.
-            cached[1].close()
-            self._local.searcher = None
+            cached[1].searcher.close()
+            self._local.state = None
         try:
-            searcher = self._open().searcher()
+            state = _ReaderState(self._open().searcher())
         except SearchUnavailable:
             raise
         except Exception as error:  # noqa: BLE001
             raise SearchUnavailable(f"the search index cannot be read: {error}") from error
-        self._local.searcher = (identity, searcher)
-        return searcher
+        self._local.state = (identity, state)
+        return state
 
-    def _bitset(self, searcher: searching.Searcher, field: str, value: str) -> int:
-        cache_key = (id(searcher.reader()), field, value)
-        bits = self._bitsets.get(cache_key)
-        if bits is None:
-            bits = _to_bits(searcher.postings(field, value).all_ids() if _has(searcher, field, value) else (),
-                            searcher.doc_count_all())
-            if len(self._bitsets) > 4096:
-                self._bitsets.clear()
-            self._bitsets[cache_key] = bits
-        return bits
+    def _searcher(self) -> searching.Searcher:
+        return self._state().searcher
 
-    def _facets(self, searcher: searching.Searcher, matched: int) -> dict[str, dict[str, int]]:
+    def _text_bits(self, state: _ReaderState, words: list[str], phrase: bool) -> tuple[int | None, bool]:
+        """(documents containing ``words``, complete?); None when they are all stop words."""
+        terms = analyse(words)
+        if not terms:
+            return None, True
+        bits = ~0
+        for term in terms:
+            bits &= state.bits("content", term)
+        if phrase and len(terms) > 1 and bits:
+            verified, complete = state.query_bits(wq.Phrase("content", terms), budget=PHRASE_BUDGET_S)
+            return bits & verified, complete
+        return bits, True
+
+    def _matching(self, state: _ReaderState, plan: Plan, doctype: str) -> tuple[int, bool]:
+        allowed, complete = state.bits("doctype", doctype), True
+        for clause in plan.clauses:
+            text, done = self._text_bits(state, clause.words, clause.phrase)
+            complete &= done
+            options = 0 if text is None and clause.tag_ids else (~0 if text is None else text)
+            for tag_id in clause.tag_ids:
+                options |= state.bits("tag", str(tag_id))
+            allowed &= options
+        for tag_id in plan.tag_ids:
+            allowed &= state.bits("tag", str(tag_id))
+        for region_ids in plan.region_ids:
+            either = 0
+            for region_id in region_ids:
+                either |= state.bits("region", str(region_id))
+            allowed &= either
+        for author_id in plan.author_ids:
+            allowed &= state.bits("author", str(author_id))
+        for name, values in (("kind", plan.kinds), ("category", [str(c) for c in plan.category_ids])):
+            if values:
+                either = 0
+                for value in values:
+                    either |= state.bits(name, value)
+                allowed &= either
+        if plan.before or plan.after:
+            start = datetime.combine(plan.after, day_time.min) if plan.after else None
+            end = datetime.combine(plan.before, day_time.min) if plan.before else None
+            dated, _ = state.query_bits(wq.DateRange("created", start, end, endexcl=True))
+            allowed &= dated
+        for words in plan.excluded:
+            excluded, _ = self._text_bits(state, words, True)
+            if excluded:
+                allowed &= ~excluded
+        return allowed, complete
+
+    def _facets(self, state: _ReaderState, matched: int) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {}
-        reader = searcher.reader()
+        reader = state.searcher.reader()
         for facet in FACETS:
             values = {}
             for value in reader.field_terms(facet):
-                n = (matched & self._bitset(searcher, facet, value)).bit_count()
+                n = (matched & state.bits(facet, value)).bit_count()
                 if n:
                     values[value] = n
             counts[facet] = values
         return counts
 
+    def _ranked(self, state: _ReaderState, plan: Plan, matched: int, limit: int) -> list[int]:
+        """Docnums of the best ``limit`` matches by BM25 (title words count triple), under a time limit."""
+        terms = analyse(plan.words)
+        scoring = wq.Or([wq.Term("title", t, boost=3.0) for t in terms] + [wq.Term("content", t) for t in terms])
+        timed = _AllowedWithin(state.searcher.collector(limit=limit), set(_docnums(matched)))
+        try:
+            state.searcher.search_with_collector(scoring, timed)
+        except searching.TimeLimit:
+            pass
+        ranked = list(timed.results().docs())
+        if len(ranked) < limit:  # matched by a tag alone, or cut short: fill up newest first
+            seen = set(ranked)
+            ranked += [d for d in self._in_order(state, matched, limit) if d not in seen]
+        return ranked[:limit]
+
+    def _in_order(self, state: _ReaderState, matched: int, limit: int, first: int = 0) -> list[int]:
+        """The first ``limit`` matches newest first; documents in ``first`` ahead of the rest."""
+        flags = matched.to_bytes((state.size >> 3) + 1, "little")
+        preferred = first.to_bytes((state.size >> 3) + 1, "little") if first else None
+        ahead, rest = [], []
+        for d in state.newest():
+            if flags[d >> 3] >> (d & 7) & 1:
+                if preferred is not None and preferred[d >> 3] >> (d & 7) & 1:
+                    ahead.append(d)
+                    if len(ahead) >= limit:
+                        break
+                elif len(rest) < limit:
+                    rest.append(d)
+        return (ahead + rest)[:limit]
+
     def search(self, plan: Plan, *, doctype: str, sort: str = "relevance", page: int = 1,
                per_page: int = 20, facets: bool = True) -> Results:
-        searcher = self._searcher()
-        query = build_query(plan, doctype)
         if plan.is_empty:
             return Results()
-        matched_docs = list(searcher.docs_for_query(query))
-        results = Results(total=len(matched_docs))
-        if not matched_docs or per_page == 0:
+        state = self._state()
+        matched, complete = self._matching(state, plan, doctype)
+        results = Results(total=matched.bit_count(), complete=complete)
+        if not results.total or per_page == 0:
             return results
         if facets:
-            results.facets = self._facets(searcher, _to_bits(matched_docs, searcher.doc_count_all()))
+            results.facets = self._facets(state, matched)
         limit = page * per_page
-        if sort == NEWEST:
-            collector = searcher.collector(limit=limit, sortedby="created", reverse=True)
+        terms = set(analyse(plan.words))
+        if sort == NEWEST or not terms:
+            docnums = self._in_order(state, matched, limit)
+        elif results.total <= RANK_LIMIT:
+            docnums = self._ranked(state, plan, matched, limit)
         else:
-            collector = searcher.collector(limit=limit)
-        timed = collectors.TimeLimitCollector(collector, timelimit=TIME_LIMIT_S, use_alarm=False)
-        try:
-            searcher.search_with_collector(query, timed)
-        except searching.TimeLimit:
-            results.complete = False
-        found = timed.results()
-        found.formatter = _Marker()
-        whole = highlight.WholeFragmenter()
-        context = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60, charlimit=MAX_HIGHLIGHT_CHARS)
-        for hit in found[(page - 1) * per_page: limit]:
-            doc_type, _, doc_id = hit["key"].partition(":")
-            found.fragmenter = whole
-            title = hit.highlights("title", top=1)
-            found.fragmenter = context
-            snippet = hit.highlights("body", top=2) or hit.get("body", "")[:SNIPPET_CHARS]
-            results.hits.append(Hit(doc_type, int(doc_id), hit.score or 0.0, snippet, title))
+            # Too many to rank in time: documents with every word in the title lead, newest first.
+            in_title = ~0
+            for term in terms:
+                in_title &= state.bits("title", term)
+            docnums = self._in_order(state, matched, limit, first=in_title & matched)
+        for docnum in docnums[(page - 1) * per_page:]:
+            stored = state.searcher.stored_fields(docnum)
+            doc_type, _, doc_id = stored["key"].partition(":")
+            results.hits.append(Hit(doc_type, int(doc_id), 0.0, snippets.snippet(stored.get("body", ""), terms),
+                                    snippets.mark_all(stored.get("title", ""), terms)))
         return results
 
     def count(self) -> int:
@@ -259,16 +351,17 @@ class WhooshBackend(SearchBackend):
         return count
 
 
-def _has(searcher: searching.Searcher, field: str, value: str) -> bool:
-    try:
-        return (field, value) in searcher.reader()
-    except Exception:  # noqa: BLE001
-        return False
-
-
 def _to_bits(docnums, size: int) -> int:
     bits = bytearray((size >> 3) + 1)
     for d in docnums:
         bits[d >> 3] |= 1 << (d & 7)
     return int.from_bytes(bits, "little")
 
+
+def _docnums(bits: int):
+    data = bits.to_bytes((bits.bit_length() >> 3) + 1, "little")
+    for i, byte in enumerate(data):
+        while byte:
+            low = byte & -byte
+            yield (i << 3) + low.bit_length() - 1
+            byte ^= low
