@@ -68,12 +68,15 @@ def fragment(name: str, *key, render: Callable[[], str]) -> Markup:
     return cached(name, *key, compute=lambda: Markup(render()))
 
 
-def cached(name: str, *key, compute: Callable[[], object]):
-    """Any value derived from the content, cached like a fragment (e.g. who wrote a page of posts)."""
+def cached(name: str, *key, compute: Callable[[], object], timeless: bool = False):
+    """Any value derived from the content, cached like a fragment (e.g. who wrote a page of posts).
+
+    ``timeless`` values hold no relative times, so they live until the content changes.
+    """
     cache: FragmentCache | None = current_app.extensions.get("fragments")
     if cache is None or current_app.config.get("FRAGMENT_CACHE") is False:
         return compute()
-    full_key = (name, *key, content_version(), int(time.time() // 60))
+    full_key = (name, *key, content_version(), 0 if timeless else int(time.time() // 60))
     value = cache.get(full_key)
     if value is None:
         value = compute()

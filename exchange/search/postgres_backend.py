@@ -23,8 +23,9 @@ from .backend import MARK_END, MARK_START, NEWEST, Hit, Results, SearchBackend
 from .documents import Document
 from .plan import Plan
 
-FACET_SAMPLE = 20_000   # facet counts beyond this many matches are reported as incomplete
-HEADLINE_CHARS = 30_000
+FACET_SAMPLE = 5_000    # counts stop here ("5000+"): counting every match of a common word costs more than it tells
+RANK_LIMIT = 3_000      # ts_rank_cd for up to this many matches; beyond, newest first (an index scan)
+HEADLINE_CHARS = 8_000
 CONFIG = literal_column("'english'::regconfig")
 
 documents_table = Table(
@@ -130,11 +131,12 @@ class PostgresBackend(SearchBackend):
         else:
             results.total = db.session.scalar(select(func.count()).select_from(matched))
         if results.total > FACET_SAMPLE:
-            results.complete = False
+            results.total, results.complete = FACET_SAMPLE, False
         if not results.total or per_page == 0:
             return results
-        score = func.ts_rank_cd(D.tsv, ranking, 1) if ranking is not None else literal(0.0)
-        order = [desc(D.created)] if sort == NEWEST or ranking is None else [desc(score), desc(D.created)]
+        ranked = ranking is not None and sort != NEWEST and results.total <= RANK_LIMIT
+        score = func.ts_rank_cd(D.tsv, ranking, 1) if ranked else literal(0.0)
+        order = [desc(score), desc(D.created)] if ranked else [desc(D.created)]
         position = func.row_number().over(order_by=order).label("position")
         page_rows = select(D.doc_id, D.doctype, D.title, D.body, score.label("score"), position) \
             .where(and_(*where)).order_by(*order).offset((page - 1) * per_page).limit(per_page).subquery()

@@ -87,7 +87,7 @@ def search(text: str, *, tab: str = "content", sort: str = RELEVANCE, page: int 
     result.total, result.complete = found.total, found.complete
     result.results = _load(found, tab, plan)
     result.facets = _facets(found, query) if tab == "content" else _member_facets(found, query)
-    if found.total < 3 and plan.words:
+    if found.total == 0 and plan.words:
         result.did_you_mean = _did_you_mean(query)
     return result
 

@@ -34,7 +34,7 @@ def _vocabulary() -> dict[int, dict[str, int]]:
 
 
 def vocabulary() -> dict[int, dict[str, int]]:
-    return cached("search-vocabulary", compute=_vocabulary)
+    return cached("search-vocabulary", compute=_vocabulary, timeless=True)
 
 
 def correct(word: str) -> str | None:

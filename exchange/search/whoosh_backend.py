@@ -7,8 +7,9 @@
   behind the reader's back (that would silently hide everything not yet re-indexed).
 - Matching is set algebra on per-term bitsets (Python ints, cached per index generation):
   words AND, tag words OR their tag, filters AND, exclusions AND NOT. Facet counts are the
-  popcount of the matches ANDed with each facet value's bitset. Only phrases need word
-  positions, and their check has a time budget.
+  popcount of the matches ANDed with each facet value's bitset. Phrases use a field of
+  adjacent word pairs, so they are bitset lookups too (stop words inside a phrase are skipped,
+  as Whoosh's own phrase matching does).
 - Ranking: BM25 (title words triple) for up to ``RANK_LIMIT`` matches, under a time-limited
   collector; beyond that, documents with every word in the title first, newest first. Either
   way a common word costs tens of milliseconds, not seconds.
@@ -22,7 +23,7 @@ import time
 from datetime import datetime, time as day_time
 
 from whoosh import collectors, index, query as wq, searching
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import ShingleFilter, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from . import snippets
@@ -32,18 +33,21 @@ from .plan import Plan
 
 TIME_LIMIT_S = 0.08
 RANK_LIMIT = 3_000      # BM25-rank at most this many matches; beyond, title matches first, newest first
-PHRASE_BUDGET_S = 0.08  # verifying word positions for a very common phrase stops here (count marked "+")
 WRITER_TIMEOUT_S = 30.0  # only the indexer writes; waiting means a reindex is finishing
 BITSET_CACHE = 4096
 
 _analyzer = StemmingAnalyzer()
+# Adjacent stemmed words ("school district" -> "school district" as one term): a phrase is then
+# a few bitset lookups instead of a position check on every candidate document.
+_pairs = StemmingAnalyzer() | ShingleFilter(size=2, sep=" ")
 
 SCHEMA = Schema(
     key=ID(unique=True, stored=True),
     doctype=ID,
     kind=ID,
     title=TEXT(analyzer=_analyzer, stored=True),
-    content=TEXT(analyzer=_analyzer),   # title, tags with aliases, names and places, and every post
+    content=TEXT(analyzer=_analyzer, phrase=False),  # title, tags with aliases, names, places, every post
+    pairs=TEXT(analyzer=_pairs, phrase=False),       # the same text as word pairs, for phrases
     body=STORED,                        # the text snippets are cut from
     tag=KEYWORD(commas=True),
     region=KEYWORD(commas=True),
@@ -59,9 +63,10 @@ def analyse(words: list[str]) -> list[str]:
 
 
 def _fields(doc: Document) -> dict:
+    text = "\n".join((doc.title, doc.tagtext, doc.meta, doc.body))
     return {
         "key": doc.key, "doctype": doc.doctype, "kind": doc.kind, "title": doc.title,
-        "content": "\n".join((doc.title, doc.tagtext, doc.meta, doc.body)), "body": doc.body,
+        "content": text, "pairs": text, "body": doc.body,
         "tag": ",".join(map(str, doc.tag_ids)), "region": ",".join(map(str, doc.region_ids)),
         "author": ",".join(map(str, doc.author_ids)),
         "category": str(doc.category_id or ""), "created": doc.created or datetime(1970, 1, 1),
@@ -108,21 +113,13 @@ class _ReaderState:
             self.bitsets[key] = found
         return found
 
-    def query_bits(self, query: wq.Query, *, budget: float | None = None) -> tuple[int, bool]:
-        """(documents matching ``query``, False when the time budget cut the scan short)."""
+    def query_bits(self, query: wq.Query) -> int:
+        """Documents matching ``query`` (date ranges), cached like the term bitsets."""
         key = ("query", repr(query))
-        if key in self.bitsets:
-            return self.bitsets[key], True
-        docs, complete, deadline = [], True, time.monotonic() + budget if budget else None
-        for n, docnum in enumerate(self.searcher.docs_for_query(query)):
-            docs.append(docnum)
-            if deadline and n % 64 == 0 and time.monotonic() > deadline:
-                complete = False
-                break
-        bits = _to_bits(docs, self.size)
-        if complete:
-            self.bitsets[key] = bits
-        return bits, complete
+        found = self.bitsets.get(key)
+        if found is None:
+            found = self.bitsets[key] = _to_bits(self.searcher.docs_for_query(query), self.size)
+        return found
 
     def newest(self) -> list[int]:
         if self._newest is None:
@@ -180,24 +177,24 @@ class WhooshBackend(SearchBackend):
     def _searcher(self) -> searching.Searcher:
         return self._state().searcher
 
-    def _text_bits(self, state: _ReaderState, words: list[str], phrase: bool) -> tuple[int | None, bool]:
-        """(documents containing ``words``, complete?); None when they are all stop words."""
+    def _text_bits(self, state: _ReaderState, words: list[str], phrase: bool) -> int | None:
+        """Documents containing ``words`` (as a phrase: each adjacent pair); None when all are stop words."""
         terms = analyse(words)
         if not terms:
-            return None, True
+            return None
         bits = ~0
-        for term in terms:
-            bits &= state.bits("content", term)
-        if phrase and len(terms) > 1 and bits:
-            verified, complete = state.query_bits(wq.Phrase("content", terms), budget=PHRASE_BUDGET_S)
-            return bits & verified, complete
-        return bits, True
+        if phrase and len(terms) > 1:
+            for first, second in zip(terms, terms[1:]):
+                bits &= state.bits("pairs", f"{first} {second}")
+        else:
+            for term in terms:
+                bits &= state.bits("content", term)
+        return bits
 
-    def _matching(self, state: _ReaderState, plan: Plan, doctype: str) -> tuple[int, bool]:
-        allowed, complete = state.bits("doctype", doctype), True
+    def _matching(self, state: _ReaderState, plan: Plan, doctype: str) -> int:
+        allowed = state.bits("doctype", doctype)
         for clause in plan.clauses:
-            text, done = self._text_bits(state, clause.words, clause.phrase)
-            complete &= done
+            text = self._text_bits(state, clause.words, clause.phrase)
             options = 0 if text is None and clause.tag_ids else (~0 if text is None else text)
             for tag_id in clause.tag_ids:
                 options |= state.bits("tag", str(tag_id))
@@ -205,28 +202,22 @@ class WhooshBackend(SearchBackend):
         for tag_id in plan.tag_ids:
             allowed &= state.bits("tag", str(tag_id))
         for region_ids in plan.region_ids:
-            either = 0
-            for region_id in region_ids:
-                either |= state.bits("region", str(region_id))
-            allowed &= either
+            allowed &= _any(state, "region", map(str, region_ids))
         for author_id in plan.author_ids:
             allowed &= state.bits("author", str(author_id))
-        for name, values in (("kind", plan.kinds), ("category", [str(c) for c in plan.category_ids])):
-            if values:
-                either = 0
-                for value in values:
-                    either |= state.bits(name, value)
-                allowed &= either
+        if plan.kinds:
+            allowed &= _any(state, "kind", plan.kinds)
+        if plan.category_ids:
+            allowed &= _any(state, "category", map(str, plan.category_ids))
         if plan.before or plan.after:
             start = datetime.combine(plan.after, day_time.min) if plan.after else None
             end = datetime.combine(plan.before, day_time.min) if plan.before else None
-            dated, _ = state.query_bits(wq.DateRange("created", start, end, endexcl=True))
-            allowed &= dated
+            allowed &= state.query_bits(wq.DateRange("created", start, end, endexcl=True))
         for words in plan.excluded:
-            excluded, _ = self._text_bits(state, words, True)
+            excluded = self._text_bits(state, words, True)
             if excluded:
                 allowed &= ~excluded
-        return allowed, complete
+        return allowed
 
     def _facets(self, state: _ReaderState, matched: int) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {}
@@ -275,8 +266,8 @@ class WhooshBackend(SearchBackend):
         if plan.is_empty:
             return Results()
         state = self._state()
-        matched, complete = self._matching(state, plan, doctype)
-        results = Results(total=matched.bit_count(), complete=complete)
+        matched = self._matching(state, plan, doctype)
+        results = Results(total=matched.bit_count())
         if not results.total or per_page == 0:
             return results
         if facets:
@@ -356,6 +347,13 @@ def _to_bits(docnums, size: int) -> int:
     for d in docnums:
         bits[d >> 3] |= 1 << (d & 7)
     return int.from_bytes(bits, "little")
+
+
+def _any(state: _ReaderState, field: str, values) -> int:
+    either = 0
+    for value in values:
+        either |= state.bits(field, value)
+    return either
 
 
 def _docnums(bits: int):
