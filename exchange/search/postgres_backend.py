@@ -7,19 +7,22 @@ content, documents are written inside the transaction that changed the content
 (``applies_in_transaction``): there is nothing to lag behind and nothing to lose.
 
 Text clauses go through ``websearch_to_tsquery`` with words our own parser produced, so no
-input can make PostgreSQL raise a syntax error.
+input can make PostgreSQL raise a syntax error. Phrases also match ``pairs``, a second
+tsvector of adjacent stemmed word pairs (search/analysis.py, shared with the Whoosh backend),
+so a phrase is a GIN lookup instead of a position recheck of every candidate row.
 """
 from __future__ import annotations
 
 import time
 from datetime import datetime, time as day_time
 
-from sqlalchemy import (Column, DateTime, Integer, MetaData, String, Table, Text, and_, delete, desc, func,
+from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, and_, delete, desc, func,
                         literal, literal_column, not_, or_, select, union_all)
-from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR, array, insert
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR, array, insert
 
 from ..extensions import db
 from .backend import MARK_END, MARK_START, NEWEST, Hit, Results, SearchBackend
+from .analysis import phrase_pairs, word_pairs
 from .documents import Document
 from .plan import Plan
 
@@ -42,6 +45,7 @@ documents_table = Table(
     Column("category_id", Integer),
     Column("created", DateTime, nullable=False),
     Column("tsv", TSVECTOR, nullable=False),
+    Column("pairs", TSVECTOR, nullable=False),
 )
 D = documents_table.c
 
@@ -56,12 +60,30 @@ def _vector(doc: Document):
 def _row(doc: Document) -> dict:
     return {"key": doc.key, "doctype": doc.doctype, "doc_id": doc.id, "kind": doc.kind, "title": doc.title,
             "body": doc.body, "tag_ids": doc.tag_ids, "region_ids": doc.region_ids, "author_ids": doc.author_ids,
-            "category_id": doc.category_id, "created": doc.created or datetime(1970, 1, 1), "tsv": _vector(doc)}
+            "category_id": doc.category_id, "created": doc.created or datetime(1970, 1, 1), "tsv": _vector(doc),
+            "pairs": func.array_to_tsvector(literal(sorted(word_pairs(_text_of(doc))), ARRAY(Text)))}
+
+
+def _text_of(doc: Document) -> str:
+    return "\n".join((doc.title, doc.tagtext, doc.meta, doc.body))
+
+
+def _match(vector, tsquery):
+    return vector.op("@@", return_type=Boolean)(tsquery)
 
 
 def _tsquery(words: list[str], phrase: bool):
     text = " ".join(words)
     return func.websearch_to_tsquery(CONFIG, literal(f'"{text}"' if phrase and len(words) > 1 else text))
+
+
+def _phrase_condition(words: list[str]):
+    """A phrase as its adjacent word pairs: GIN lookups, where ``<->`` would recheck every candidate."""
+    pairs = phrase_pairs(words)
+    if not pairs:
+        return None
+    # Pair lexemes are our own \w+ stems joined by "_", quoted for tsquery input syntax.
+    return _match(D.pairs, func.cast(literal(" & ".join(f"'{p}'" for p in pairs)), TSQUERY))
 
 
 def _ids(values: list[int]):
@@ -74,7 +96,11 @@ def conditions(plan: Plan, doctype: str) -> tuple[list, object | None]:
     ranking = None
     for clause in plan.clauses:
         tsq = _tsquery(clause.words, clause.phrase)
-        matches = D.tsv.op("@@")(tsq)
+        matches = _match(D.tsv, tsq)
+        if clause.phrase and len(clause.words) > 1:
+            by_pairs = _phrase_condition(clause.words)
+            matches = and_(_match(D.tsv, _tsquery(clause.words, False)), by_pairs) \
+                if by_pairs is not None else matches
         if clause.tag_ids:
             matches = or_(matches, D.tag_ids.op("&&")(_ids(clause.tag_ids)))
         where.append(matches)
@@ -94,7 +120,8 @@ def conditions(plan: Plan, doctype: str) -> tuple[list, object | None]:
     if plan.before:
         where.append(D.created < datetime.combine(plan.before, day_time.min))
     for words in plan.excluded:
-        where.append(not_(D.tsv.op("@@")(_tsquery(words, True))))
+        by_pairs = _phrase_condition(words) if len(words) > 1 else None
+        where.append(not_(by_pairs if by_pairs is not None else _match(D.tsv, _tsquery(words, True))))
     return where, ranking
 
 

@@ -23,10 +23,9 @@ import time
 from datetime import datetime, time as day_time
 
 from whoosh import collectors, index, query as wq, searching
-from whoosh.analysis import ShingleFilter, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from . import snippets
+from . import analysis, snippets
 from .backend import FACETS, NEWEST, Hit, Results, SearchBackend, SearchUnavailable
 from .documents import Document
 from .plan import Plan
@@ -36,18 +35,14 @@ RANK_LIMIT = 3_000      # BM25-rank at most this many matches; beyond, title mat
 WRITER_TIMEOUT_S = 30.0  # only the indexer writes; waiting means a reindex is finishing
 BITSET_CACHE = 4096
 
-_analyzer = StemmingAnalyzer()
-# Adjacent stemmed words ("school district" -> "school district" as one term): a phrase is then
-# a few bitset lookups instead of a position check on every candidate document.
-_pairs = StemmingAnalyzer() | ShingleFilter(size=2, sep=" ")
 
 SCHEMA = Schema(
     key=ID(unique=True, stored=True),
     doctype=ID,
     kind=ID,
-    title=TEXT(analyzer=_analyzer, stored=True),
-    content=TEXT(analyzer=_analyzer, phrase=False),  # title, tags with aliases, names, places, every post
-    pairs=TEXT(analyzer=_pairs, phrase=False),       # the same text as word pairs, for phrases
+    title=TEXT(analyzer=analysis.words_analyzer, stored=True),
+    content=TEXT(analyzer=analysis.words_analyzer, phrase=False),  # title, tags with aliases, names, places, every post
+    pairs=TEXT(analyzer=analysis.pairs_analyzer, phrase=False),       # the same text as word pairs, for phrases
     body=STORED,                        # the text snippets are cut from
     tag=KEYWORD(commas=True),
     region=KEYWORD(commas=True),
@@ -57,9 +52,7 @@ SCHEMA = Schema(
 )
 
 
-def analyse(words: list[str]) -> list[str]:
-    """The index terms for ``words`` (stemmed; stop words drop out)."""
-    return [t.text for w in words for t in _analyzer(w)]
+analyse = analysis.terms
 
 
 def _fields(doc: Document) -> dict:
@@ -184,8 +177,8 @@ class WhooshBackend(SearchBackend):
             return None
         bits = ~0
         if phrase and len(terms) > 1:
-            for first, second in zip(terms, terms[1:]):
-                bits &= state.bits("pairs", f"{first} {second}")
+            for pair in analysis.phrase_pairs(words):
+                bits &= state.bits("pairs", pair)
         else:
             for term in terms:
                 bits &= state.bits("content", term)
