@@ -8,10 +8,7 @@ first match and marks the matches inside a window around it.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-from whoosh.lang.porter import stem
-
+from .analysis import stem
 from .backend import MARK_END, MARK_START
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -19,7 +16,6 @@ WIDTH = 240
 SCAN_CHARS = 60_000
 
 
-@lru_cache(maxsize=100_000)
 def term_of(word: str) -> str:
     return stem(word.lower())
 

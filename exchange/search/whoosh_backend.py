@@ -23,6 +23,7 @@ import time
 from datetime import datetime, time as day_time
 
 from whoosh import collectors, index, query as wq, searching
+from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from . import analysis, snippets
@@ -36,14 +37,18 @@ WRITER_TIMEOUT_S = 30.0  # only the indexer writes; waiting means a reindex is f
 BITSET_CACHE = 4096
 
 
+# Text fields arrive as terms already analysed (search/analysis.py), separated by spaces.
+_TERMS = SpaceSeparatedTokenizer()
+
 SCHEMA = Schema(
     key=ID(unique=True, stored=True),
     doctype=ID,
     kind=ID,
-    title=TEXT(analyzer=analysis.words_analyzer, stored=True),
-    content=TEXT(analyzer=analysis.words_analyzer, phrase=False),  # title, tags with aliases, names, places, every post
-    pairs=TEXT(analyzer=analysis.pairs_analyzer, phrase=False),       # the same text as word pairs, for phrases
-    body=STORED,                        # the text snippets are cut from
+    title=STORED,
+    title_terms=TEXT(analyzer=_TERMS, phrase=False),
+    content=TEXT(analyzer=_TERMS, phrase=False),  # title, tags with aliases, names, places, every post
+    pairs=TEXT(analyzer=_TERMS, phrase=False),    # the same text as adjacent word pairs, for phrases
+    body=STORED,                                  # the text snippets are cut from
     tag=KEYWORD(commas=True),
     region=KEYWORD(commas=True),
     author=KEYWORD(commas=True),
@@ -51,15 +56,15 @@ SCHEMA = Schema(
     created=DATETIME(sortable=True),
 )
 
-
-analyse = analysis.terms
+analyse = analysis.words_terms
 
 
 def _fields(doc: Document) -> dict:
-    text = "\n".join((doc.title, doc.tagtext, doc.meta, doc.body))
+    terms = analysis.terms("\n".join((doc.title, doc.tagtext, doc.meta, doc.body)))
     return {
         "key": doc.key, "doctype": doc.doctype, "kind": doc.kind, "title": doc.title,
-        "content": text, "pairs": text, "body": doc.body,
+        "title_terms": " ".join(analysis.terms(doc.title)), "content": " ".join(terms),
+        "pairs": " ".join(analysis.pairs(terms)), "body": doc.body,
         "tag": ",".join(map(str, doc.tag_ids)), "region": ",".join(map(str, doc.region_ids)),
         "author": ",".join(map(str, doc.author_ids)),
         "category": str(doc.category_id or ""), "created": doc.created or datetime(1970, 1, 1),
@@ -227,7 +232,7 @@ class WhooshBackend(SearchBackend):
     def _ranked(self, state: _ReaderState, plan: Plan, matched: int, limit: int) -> list[int]:
         """Docnums of the best ``limit`` matches by BM25 (title words count triple), under a time limit."""
         terms = analyse(plan.words)
-        scoring = wq.Or([wq.Term("title", t, boost=3.0) for t in terms] + [wq.Term("content", t) for t in terms])
+        scoring = wq.Or([wq.Term("title_terms", t, boost=3.0) for t in terms] + [wq.Term("content", t) for t in terms])
         timed = _AllowedWithin(state.searcher.collector(limit=limit), set(_docnums(matched)))
         try:
             state.searcher.search_with_collector(scoring, timed)
@@ -275,7 +280,7 @@ class WhooshBackend(SearchBackend):
             # Too many to rank in time: documents with every word in the title lead, newest first.
             in_title = ~0
             for term in terms:
-                in_title &= state.bits("title", term)
+                in_title &= state.bits("title_terms", term)
             docnums = self._in_order(state, matched, limit, first=in_title & matched)
         for docnum in docnums[(page - 1) * per_page:]:
             stored = state.searcher.stored_fields(docnum)
