@@ -80,6 +80,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "ARGON2_PARALLELISM": int(env.get("ARGON2_PARALLELISM", "4")),
         "RESET_TOKEN_HOURS": 2,
         "INVITE_TOKEN_DAYS": 14,
+        # Contact requests a member may send (the limits library's notation), counted in the rate-limit store.
+        "CONTACT_RATE_LIMIT": env.get("CONTACT_RATE_LIMIT", "5 per hour; 20 per day"),
         "SQL_COUNT_HEADER": env.get("SQL_COUNT_HEADER") == "1",
         "THREADS_PER_PAGE": 30,
         "POSTS_PER_PAGE": 20,

@@ -15,6 +15,7 @@ from .extensions import csrf, db, limiter, login_manager, migrate
 from .fragments import configure_fragments
 from .instrumentation import configure_sql_counter
 from .models import Status, User
+from .members.routes import bp as members_bp
 from .moderation.routes import bp as moderation_bp
 from .practices.routes import bp as practices_bp
 from .search.cli import search_cli
@@ -76,7 +77,7 @@ def configure_search(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    for blueprint in (site_bp, auth_bp, threads_bp, practices_bp, taxonomy_bp, search_bp, moderation_bp):
+    for blueprint in (site_bp, auth_bp, threads_bp, practices_bp, taxonomy_bp, search_bp, members_bp, moderation_bp):
         app.register_blueprint(blueprint)
 
 

@@ -10,12 +10,14 @@ from uuid import uuid4
 from flask import current_app
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
+def send_mail(to: str, subject: str, body: str, *, reply_to: str | None = None) -> None:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
+    if reply_to:
+        message["Reply-To"] = reply_to
     message.set_content(body, cte="8bit")  # readable links in the .eml files
 
     if config["MAIL_SERVER"]:

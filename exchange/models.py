@@ -35,6 +35,30 @@ class Status:
     ALL = (PENDING, ACTIVE, SUSPENDED, REJECTED)
 
 
+class Visibility:
+    """Who may see one profile field (members/privacy.py applies it)."""
+
+    MEMBERS = "members"     # every active member
+    PROGRAMS = "programs"   # members who share a partner program with the owner (and moderators)
+    ONLY_ME = "me"          # the owner alone
+    ALL = (MEMBERS, PROGRAMS, ONLY_ME)
+    LABELS = {MEMBERS: "All members", PROGRAMS: "My programs only", ONLY_ME: "Only me"}
+
+
+class Sector:
+    ALL = ("district", "charter", "state", "nonprofit", "federal", "other")
+    LABELS = {"district": "District", "charter": "Charter network", "state": "State agency",
+              "nonprofit": "Non-profit", "federal": "Federal", "other": "Other"}
+
+
+class Offer:
+    """What a member is open to."""
+
+    ALL = ("mentoring", "call", "site_visit", "opportunities")
+    LABELS = {"mentoring": "Mentoring", "call": "A short call about a topic", "site_visit": "Site visits",
+              "opportunities": "New opportunities"}
+
+
 class Program(db.Model):
     """A partner program (fellowship or residency) whose alumni use Exchange."""
 
@@ -56,7 +80,8 @@ class Region(db.Model):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
 
-    parent: Mapped[Region | None] = relationship(remote_side=[id])
+    parent: Mapped[Region | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Region]] = relationship(back_populates="parent", order_by="Region.name")
 
 
 class User(UserMixin, db.Model):
@@ -74,11 +99,34 @@ class User(UserMixin, db.Model):
     registration_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     approved_at: Mapped[datetime | None]
+    sector: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    bio_source: Mapped[str] = mapped_column(Text, default="", server_default="")
+    bio_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    offer_capacity: Mapped[int | None]  # offers a month, when the member sets a limit
+    # Per-field visibility (a Visibility value); members/privacy.py is the one place that reads these.
+    show_headline: Mapped[str] = mapped_column(String(8), default=Visibility.MEMBERS, server_default="members")
+    show_organisation: Mapped[str] = mapped_column(String(8), default=Visibility.MEMBERS, server_default="members")
+    show_sector: Mapped[str] = mapped_column(String(8), default=Visibility.MEMBERS, server_default="members")
+    show_affiliations: Mapped[str] = mapped_column(String(8), default=Visibility.MEMBERS,
+                                                   server_default="members")
+    show_region: Mapped[str] = mapped_column(String(8), default=Visibility.MEMBERS, server_default="members")
+    show_bio: Mapped[str] = mapped_column(String(8), default=Visibility.MEMBERS, server_default="members")
+    show_expertise: Mapped[str] = mapped_column(String(8), default=Visibility.MEMBERS, server_default="members")
+    show_offers: Mapped[str] = mapped_column(String(8), default=Visibility.MEMBERS, server_default="members")
 
     region: Mapped[Region | None] = relationship()
     affiliations: Mapped[list[Affiliation]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Affiliation.cohort_year"
     )
+    expertise: Mapped[list[Tag]] = relationship(secondary="member_expertise", order_by="Tag.name")
+    offer_links: Mapped[list[MemberOffer]] = relationship(cascade="all, delete-orphan")
+
+    __table_args__ = (Index("ix_users_status_display_name", "status", "display_name"),)
+
+    @property
+    def offers(self) -> list[str]:
+        chosen = {o.offer for o in self.offer_links}
+        return [o for o in Offer.ALL if o in chosen]
 
     @property
     def is_active_member(self) -> bool:
@@ -396,3 +444,39 @@ class SearchOutbox(db.Model):
     doc_type: Mapped[str] = mapped_column(String(16))
     doc_id: Mapped[int]
     queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MemberExpertise(db.Model):
+    """A member's expertise: canonical tags of the common taxonomy."""
+
+    __tablename__ = "member_expertise"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class MemberOffer(db.Model):
+    """One thing a member is open to (an Offer value)."""
+
+    __tablename__ = "member_offers"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    offer: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
+
+
+class ContactRequest(db.Model):
+    """A short message from one member to another, delivered by email and to the inbox page."""
+
+    __tablename__ = "contact_requests"
+    MAX_MESSAGE = 2000
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    offer: Mapped[str] = mapped_column(String(16), default="")
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+    sender: Mapped[User] = relationship(foreign_keys=[sender_id])
+    recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])
+
+    __table_args__ = (Index("ix_contact_requests_recipient_created", "recipient_id", "created_at"),)

@@ -67,6 +67,15 @@ def can_mark_helpful(user: User, thread: Thread) -> bool:
     return is_member(user) and thread.is_practice and not thread.is_draft
 
 
+def can_edit_profile(user: User, member: User) -> bool:
+    """Members edit their own profile; moderators' edits with a recorded reason come with moderation."""
+    return is_member(user) and user.id == member.id
+
+
+def can_contact(user: User, member: User) -> bool:
+    return is_member(user) and user.id != member.id and member.status == Status.ACTIVE
+
+
 def post_controls_signature(user: User, thread: Thread, page_authors) -> str:
     """Which controls (edit, promote) a viewer gets on a page of posts, as a cache key.
 

@@ -7,7 +7,7 @@ from flask import Flask
 from flask_wtf.csrf import generate_csrf
 
 from . import permissions
-from .models import utcnow
+from .models import Offer, Sector, utcnow
 
 HTMX_VERSION = "2.0.11"
 
@@ -43,4 +43,6 @@ def configure_templates(app: Flask) -> None:
         csrf_token=generate_csrf,
         htmx_version=HTMX_VERSION,
         can=permissions,
+        offer_labels=Offer.LABELS,
+        sector_labels=Sector.LABELS,
     )

@@ -365,3 +365,24 @@ PRACTICES = [
      "Re-opened decisions dropped from 11 to 5 per quarter.",
      "- Decision log template"),
 ]
+
+
+BIO_OPENINGS = [
+    "I have spent most of my career inside school systems, first in classrooms and now in the central office.",
+    "Before this role I led a middle school for six years; the view from the district office is humbling.",
+    "I came to education from public finance and stayed for the people.",
+    "I work where policy meets the schoolhouse door, and I try to keep both in view.",
+    "I started as a data analyst and learned that the hard part is never the spreadsheet.",
+]
+BIO_CLOSINGS = [
+    "Happy to share what we tried, including what did not work.",
+    "Always glad to compare notes with peers facing the same problems.",
+    "If you are wrestling with the same questions, reach out.",
+    "I learn the most from site visits; come see us, or invite me to see you.",
+]
+
+
+def bio(rng, first_name: str, expertise: list[str]) -> str:
+    topics = ", ".join(e.lower() for e in expertise[:-1]) + (" and " if len(expertise) > 1 else "") + expertise[-1].lower()
+    return (f"{rng.choice(BIO_OPENINGS)}\n\nThese days most of my time goes to {topics}. "
+            f"{rng.choice(BIO_CLOSINGS)}\n\n— {first_name}")

@@ -17,8 +17,8 @@ from sqlalchemy.orm import joinedload
 from ..database import transaction
 from ..extensions import db
 from ..markup import render_markdown
-from ..models import (Affiliation, Category, HelpfulMark, Post, Practice, Program, Region, Role, Status, Tag,
-                      Thread, ThreadTag, User, utcnow)
+from ..models import (Affiliation, Category, HelpfulMark, MemberOffer, Offer, Post, Practice, Program, Region, Role,
+                      Sector, Status, Tag, TagGroup, Thread, ThreadTag, User, Visibility, utcnow)
 from ..practices import services as practice_services
 from ..taxonomy import loader as taxonomy_loader
 from ..taxonomy import services as taxonomy
@@ -64,6 +64,7 @@ def load_demo(*, seed: int = 7, members: int = 200, threads: int = 300) -> LoadR
         password_hash = hash_password(DEMO_PASSWORD)
         people = _members(rng, report, programs, metros, password_hash, members)
         _pending(rng, report, metros, password_hash)
+        _profiles(report, people)
         if not _has_demo_threads(people):
             tagger = _Tagger(rng)
             _discussions(rng, report, people, categories, metros, threads, tagger)
@@ -159,6 +160,31 @@ def _members(rng: random.Random, report: LoadReport, programs: list[Program],
                organisation=rng.choice(content.ORGANISATIONS[metro]), region=region)
     db.session.flush()
     return people
+
+
+def _profiles(report: LoadReport, people: list[User]) -> None:
+    """Fill in profiles not filled yet: sector, bio, expertise, offers, and some privacy choices."""
+    topics = list(db.session.scalars(select(Tag).join(TagGroup).where(TagGroup.slug == "topic")
+                                      .order_by(Tag.slug)))
+    if not topics:
+        return
+    for user in people:
+        if user.bio_source or user.expertise:
+            continue
+        rng = random.Random(user.email)  # each profile depends on its owner alone: re-runs agree
+        user.sector = rng.choices(Sector.ALL, [8, 4, 3, 3, 1, 1])[0]
+        expertise = rng.sample(topics, rng.randint(2, 4))
+        user.expertise = expertise
+        user.bio_source = content.bio(rng, user.display_name.split()[0], [t.name for t in expertise])
+        user.bio_html = render_markdown(user.bio_source)
+        offers = [o for o in Offer.ALL if rng.random() < 0.35]
+        user.offer_links = [MemberOffer(offer=o) for o in offers]
+        user.offer_capacity = rng.choice([None, 2, 4]) if offers else None
+        if rng.random() < 0.1:
+            user.show_organisation = Visibility.PROGRAMS
+        if rng.random() < 0.05:
+            user.show_bio = Visibility.ONLY_ME
+        report.add("profiles")
 
 
 def _affiliate(rng: random.Random, user: User, programs: list[Program]) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..markup import plain_text
-from ..models import Affiliation, Post, Practice, Region, Status, Tag, Thread, ThreadTag, User
+from ..models import Affiliation, Post, Practice, Region, Sector, Status, Tag, Thread, ThreadTag, User
 
 THREAD = "thread"
 MEMBER = "member"
@@ -111,7 +111,8 @@ def member_documents(user_ids: list[int]) -> tuple[list[Document], list[int]]:
     for start in range(0, len(user_ids), BATCH):
         users = db.session.scalars(
             select(User).options(joinedload(User.region).joinedload(Region.parent),
-                                 selectinload(User.affiliations).joinedload(Affiliation.program))
+                                 selectinload(User.affiliations).joinedload(Affiliation.program),
+                                 selectinload(User.expertise).selectinload(Tag.aliases))
             .where(User.id.in_(user_ids[start:start + BATCH]), User.status == Status.ACTIVE))
         docs += [member_document(u) for u in users]
     found = {d.id for d in docs}
@@ -119,14 +120,21 @@ def member_documents(user_ids: list[int]) -> tuple[list[Document], list[int]]:
 
 
 def member_document(user: User) -> Document:
-    """Only what every member may see: never the email, never the registration note."""
-    region = user.region
+    """Only the fields the member shows to all members: a search result is seen by every member,
+    so a field kept to "my programs" or "only me" stays out. Never the email or registration note."""
+    from ..members import privacy
+
+    shown = privacy.view(user, privacy.EVERY_MEMBER)
+    region = shown.region
     places = [region.name, region.parent.name if region.parent else ""] if region else []
-    programs = [f"{a.program.name} {a.program.short_name} {a.cohort_year} {a.capacity}" for a in user.affiliations]
+    programs = [f"{a.program.name} {a.program.short_name} {a.cohort_year} {a.capacity}" for a in shown.affiliations]
+    expertise = [name for t in shown.expertise for name in (t.name, *(a.name for a in t.aliases))]
     return Document(
         doctype=MEMBER, id=user.id, kind=MEMBER, title=user.display_name,
-        body=" ".join(filter(None, [user.headline, user.organisation])),
-        meta=" ".join(filter(None, [user.username, *places, *programs])),
+        body=" ".join(filter(None, [shown.headline, shown.organisation])),
+        tagtext=" ".join(expertise),
+        meta=" ".join(filter(None, [user.username, *places, *programs, Sector.LABELS.get(shown.sector, "")])),
+        tag_ids=sorted(t.id for t in shown.expertise),
         region_ids=[region.id] if region else [], author_ids=[user.id], created=user.created_at,
     )
 

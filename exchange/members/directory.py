@@ -1,0 +1,341 @@
+"""The member directory: filters that combine, counts per facet, peers in my region first.
+
+Every filter on a field a member can hide goes through ``privacy.visible``, so filtering and
+counting never reveal a hidden value. Counts and the total are cached per filter set and
+audience (see fragments.cached: any write invalidates them); the page of cards is always live.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from sqlalchemy import ColumnElement, String, and_, case, cast, exists, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from ..extensions import db
+from ..fragments import cached
+from ..models import (Affiliation, MemberExpertise, MemberOffer, Offer, Program, Region, Sector, Status, Tag,
+                      TagAlias, User)
+from . import privacy
+from .privacy import Audience, visible
+
+PER_PAGE = 24
+SORTS = {"nearby": "Peers in my region first", "name": "Name", "newest": "Newest members"}
+MAX_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Filters:
+    region: str = ""
+    program: str = ""
+    cohort: int | None = None
+    sector: str = ""
+    tag: str = ""
+    offer: str = ""
+    q: str = ""
+    sort: str = "nearby"
+    page: int = 1
+
+    @property
+    def active(self) -> bool:
+        return any((self.region, self.program, self.cohort, self.sector, self.tag, self.offer, self.q))
+
+    def args(self, **changes) -> dict:
+        """Query-string arguments for these filters with some changed (facet and pager links)."""
+        values = {"region": self.region, "program": self.program, "cohort": self.cohort or "",
+                  "sector": self.sector, "tag": self.tag, "offer": self.offer, "q": self.q,
+                  "sort": "" if self.sort == "nearby" else self.sort, "page": "" if self.page == 1 else self.page}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in ("", None)}
+
+
+@dataclass(frozen=True)
+class RegionRef:
+    id: int
+    slug: str
+    name: str
+    parent_id: int | None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The small tables the filters resolve against, cached until something changes."""
+
+    regions: dict[str, RegionRef]
+    programs: dict[str, tuple[int, str]]
+    tags: dict[str, tuple[int, str]]          # slug -> (id, name)
+    aliases: dict[str, str]                   # alias slug -> tag slug
+    children: dict[int, list[int]]            # tag id -> child tag ids
+
+    def region_ids(self, slug: str) -> list[int]:
+        region = self.regions.get(slug)
+        if region is None:
+            return []
+        return [region.id] + [r.id for r in self.regions.values() if r.parent_id == region.id]
+
+    def tag(self, word: str) -> tuple[str, int, str] | None:
+        slug = self.aliases.get(word, word)
+        if slug not in self.tags:
+            return None
+        tag_id, name = self.tags[slug]
+        return slug, tag_id, name
+
+    def tag_subtree(self, tag_id: int) -> list[int]:
+        ids, frontier = [tag_id], [tag_id]
+        while frontier:
+            frontier = [c for t in frontier for c in self.children.get(t, []) if c not in ids]
+            ids.extend(frontier)
+        return ids
+
+    def parent_of(self, region: RegionRef) -> RegionRef | None:
+        return next((r for r in self.regions.values() if r.id == region.parent_id), None)
+
+    def children_of(self, region: RegionRef) -> list[RegionRef]:
+        return sorted((r for r in self.regions.values() if r.parent_id == region.id), key=lambda r: r.name)
+
+    def metro_of(self, region_id: int | None) -> RegionRef | None:
+        region = next((r for r in self.regions.values() if r.id == region_id), None)
+        if region is not None and region.parent_id is not None:
+            return next((r for r in self.regions.values() if r.id == region.parent_id), region)
+        return region
+
+
+def reference() -> Reference:
+    def load() -> Reference:
+        # One statement for the four small tables (a cold directory request stays within budget).
+        rows = db.session.execute(union_all(
+            select(literal("region"), Region.id, Region.slug, Region.name, Region.parent_id),
+            select(literal("program"), Program.id, Program.slug, Program.name, literal(None)),
+            select(literal("tag"), Tag.id, Tag.slug, Tag.name, Tag.parent_id),
+            select(literal("alias"), TagAlias.tag_id, TagAlias.slug, literal(""), literal(None)),
+        )).all()
+        regions, programs, tags, children, tag_slugs, alias_rows = {}, {}, {}, {}, {}, []
+        for kind, id_, slug, name, parent in rows:
+            if kind == "region":
+                regions[slug] = RegionRef(id_, slug, name, parent)
+            elif kind == "program":
+                programs[slug] = (id_, name)
+            elif kind == "tag":
+                tags[slug] = (id_, name)
+                tag_slugs[id_] = slug
+                if parent is not None:
+                    children.setdefault(parent, []).append(id_)
+            else:
+                alias_rows.append((slug, id_))
+        aliases = {slug: tag_slugs[tag_id] for slug, tag_id in alias_rows if tag_id in tag_slugs}
+        return Reference(regions, programs, tags, aliases, children)
+
+    return cached("directory-reference", compute=load)
+
+
+@dataclass
+class FacetValue:
+    key: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Directory:
+    members: list[privacy.ProfileView]
+    total: int
+    page: int
+    pages: int
+    facets: dict[str, list[FacetValue]]
+    notes: list[str]
+    my_metro: RegionRef | None
+    nearby_count: int
+
+
+def _like(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+class _Conditions:
+    """The filters as SQL conditions, one per dimension, so each facet can leave its own out."""
+
+    def __init__(self, filters: Filters, ref: Reference, audience: Audience):
+        self.by_dimension: dict[str, ColumnElement[bool]] = {}
+        self.notes: list[str] = []
+        if filters.region:
+            ids = ref.region_ids(filters.region)
+            if not ids:
+                self.notes.append(f"No region called “{filters.region}”; that filter was ignored.")
+            else:
+                self.by_dimension["region"] = and_(visible("region", audience), User.region_id.in_(ids))
+        program = ref.programs.get(filters.program) if filters.program else None
+        if filters.program and program is None:
+            self.notes.append(f"No program called “{filters.program}”; that filter was ignored.")
+        # Aliased, correlated to User only: the facet statements join Affiliation themselves.
+        if program:
+            theirs = aliased(Affiliation)
+            self.by_dimension["program"] = and_(visible("affiliations", audience), exists(
+                select(theirs.id).where(theirs.user_id == User.id, theirs.program_id == program[0])).correlate(User))
+        if filters.cohort:
+            theirs = aliased(Affiliation)
+            cohort = [theirs.user_id == User.id, theirs.cohort_year == filters.cohort]
+            if program:  # the cohort of that program, not any program
+                cohort.append(theirs.program_id == program[0])
+            self.by_dimension["cohort"] = and_(visible("affiliations", audience),
+                                               exists(select(theirs.id).where(*cohort)).correlate(User))
+        if filters.sector:
+            self.by_dimension["sector"] = and_(visible("sector", audience), User.sector == filters.sector)
+        if filters.tag:
+            tag = ref.tag(filters.tag)
+            if tag is None:
+                self.notes.append(f"No tag called “{filters.tag}”; that filter was ignored.")
+            else:
+                theirs = aliased(MemberExpertise)
+                self.by_dimension["tag"] = and_(visible("expertise", audience), exists(
+                    select(theirs.tag_id).where(theirs.user_id == User.id,
+                                                theirs.tag_id.in_(ref.tag_subtree(tag[1])))).correlate(User))
+        if filters.offer:
+            theirs = aliased(MemberOffer)
+            self.by_dimension["offer"] = and_(visible("offers", audience), exists(
+                select(theirs.offer).where(theirs.user_id == User.id, theirs.offer == filters.offer)).correlate(User))
+        words = filters.q.split()[:MAX_WORDS]
+        if words:
+            self.by_dimension["q"] = and_(*[or_(
+                User.display_name.ilike(_like(w), escape="\\"), User.username.ilike(_like(w), escape="\\"),
+                and_(visible("organisation", audience), User.organisation.ilike(_like(w), escape="\\")),
+                and_(visible("headline", audience), User.headline.ilike(_like(w), escape="\\")),
+            ) for w in words])
+
+    def all(self, *, skip: str = "") -> list[ColumnElement[bool]]:
+        return [User.status == Status.ACTIVE] + [c for d, c in self.by_dimension.items() if d != skip]
+
+
+def _member_ids(conditions: _Conditions, skip: str):
+    return select(User.id).where(*conditions.all(skip=skip))
+
+
+def _facet_query(conditions: _Conditions, audience: Audience, filters: Filters, ref: Reference, near):
+    """Every facet's counts in one statement (UNION ALL), each within the other filters."""
+    metro = func.coalesce(Region.parent_id, Region.id)
+    region_rows = (select(literal("region"), cast(metro, String), literal(""), func.count())
+                   .select_from(User).join(Region, Region.id == User.region_id)
+                   .where(*conditions.all(skip="region"), visible("region", audience)).group_by(metro))
+    branches = [region_rows]
+    selected = ref.regions.get(filters.region)
+    if selected is not None and selected.parent_id is None:   # a metro: its cities too
+        branches.append(select(literal("city"), cast(User.region_id, String), literal(""), func.count())
+                        .where(*conditions.all(skip="region"), visible("region", audience),
+                               User.region_id.in_(ref.region_ids(selected.slug)))
+                        .group_by(User.region_id))
+    branches.append(select(literal("program"), Program.slug, Program.name, func.count(func.distinct(User.id)))
+                    .select_from(User).join(Affiliation, Affiliation.user_id == User.id)
+                    .join(Program, Program.id == Affiliation.program_id)
+                    .where(*conditions.all(skip="program"), visible("affiliations", audience))
+                    .group_by(Program.slug, Program.name))
+    cohort_join = [Affiliation.user_id == User.id]
+    if filters.program in ref.programs:
+        cohort_join.append(Affiliation.program_id == ref.programs[filters.program][0])
+    branches.append(select(literal("cohort"), cast(Affiliation.cohort_year, String), literal(""),
+                           func.count(func.distinct(User.id)))
+                    .select_from(User).join(Affiliation, and_(*cohort_join))
+                    .where(*conditions.all(skip="cohort"), visible("affiliations", audience))
+                    .group_by(Affiliation.cohort_year))
+    branches.append(select(literal("sector"), User.sector, literal(""), func.count())
+                    .where(*conditions.all(skip="sector"), visible("sector", audience), User.sector != "")
+                    .group_by(User.sector))
+    branches.append(select(literal("tag"), Tag.slug, Tag.name, func.count())
+                    .select_from(User).join(MemberExpertise, MemberExpertise.user_id == User.id)
+                    .join(Tag, Tag.id == MemberExpertise.tag_id)
+                    .where(*conditions.all(skip="tag"), visible("expertise", audience))
+                    .group_by(Tag.slug, Tag.name))
+    branches.append(select(literal("offer"), MemberOffer.offer, literal(""), func.count())
+                    .select_from(User).join(MemberOffer, MemberOffer.user_id == User.id)
+                    .where(*conditions.all(skip="offer"), visible("offers", audience))
+                    .group_by(MemberOffer.offer))
+    branches.append(select(literal("total"), literal(""), literal(""), func.count())
+                    .select_from(User).where(*conditions.all()))
+    if near is not None:
+        branches.append(select(literal("nearby"), literal(""), literal(""), func.count())
+                        .select_from(User).where(*conditions.all(), near))
+    return union_all(*branches)
+
+
+def _facets(rows, filters: Filters, ref: Reference) -> tuple[int, dict[str, list[FacetValue]], int]:
+    by_id = {r.id: r for r in ref.regions.values()}
+    facets: dict[str, list[FacetValue]] = {k: [] for k in ("region", "city", "program", "cohort", "sector",
+                                                          "tag", "offer")}
+    total = nearby = 0
+    for facet, key, label, count in rows:
+        if facet == "total":
+            total = count
+        elif facet == "nearby":
+            nearby = count
+        elif facet in ("region", "city"):
+            region = by_id.get(int(key))
+            if region is not None and (facet == "city" or region.parent_id is None):
+                facets[facet].append(FacetValue(region.slug, region.name, count, region.slug == filters.region))
+        elif facet == "cohort":
+            facets[facet].append(FacetValue(key, key, count, str(filters.cohort or "") == key))
+        elif facet == "sector":
+            facets[facet].append(FacetValue(key, Sector.LABELS.get(key, key), count, key == filters.sector))
+        elif facet == "offer":
+            facets[facet].append(FacetValue(key, Offer.LABELS.get(key, key), count, key == filters.offer))
+        else:
+            chosen = filters.program if facet == "program" else (ref.tag(filters.tag) or ("",))[0]
+            facets[facet].append(FacetValue(key, label, count, key == chosen))
+    for name, values in facets.items():
+        if name == "cohort":
+            values.sort(key=lambda v: v.key, reverse=True)
+        elif name != "offer":
+            values.sort(key=lambda v: (-v.count, v.label))
+        else:
+            values.sort(key=lambda v: Offer.ALL.index(v.key) if v.key in Offer.ALL else 99)
+    return total, facets, nearby
+
+
+def directory(filters: Filters, viewer: User) -> Directory:
+    audience = privacy.audience_of(viewer)
+    ref = reference()
+    conditions = _Conditions(filters, ref, audience)
+    my_metro = ref.metro_of(viewer.region_id)
+    nearby_ids = ref.region_ids(my_metro.slug) if my_metro else []
+    near = (and_(visible("region", audience), User.region_id.in_(nearby_ids))
+            if nearby_ids and filters.sort == "nearby" else None)
+
+    def counts():
+        return _facets(db.session.execute(_facet_query(conditions, audience, filters, ref, near)).all(), filters, ref)
+
+    total, facets, nearby_count = cached("directory-counts", replace(filters, page=1), audience.key,
+                                         tuple(nearby_ids), compute=counts)
+    pages = max(math.ceil(total / PER_PAGE), 1)
+    page = min(max(filters.page, 1), pages)
+    members = _page(conditions, filters.sort, near, nearby_count, page)
+    return Directory([privacy.view(m, audience) for m in members], total, page, pages, facets,
+                     conditions.notes, my_metro, nearby_count)
+
+
+def _page(conditions: _Conditions, sort: str, near, nearby_count: int, page: int) -> list[User]:
+    """One page of cards. "Nearby" reads peers first, then everyone else, each in name order:
+    two index-friendly ordered reads joined in one statement, instead of an ORDER BY over a
+    CASE that would sort the whole directory for every page."""
+    start = (page - 1) * PER_PAGE
+    order = (User.approved_at.desc(), User.id.desc()) if sort == "newest" else (User.display_name, User.id)
+    if near is None or not nearby_count:
+        ids = list(db.session.scalars(select(User.id).where(*conditions.all()).order_by(*order)
+                                      .offset(start).limit(PER_PAGE)))
+    else:
+        parts = []
+        # Each part numbers its rows in the database's own collation order.
+        position = func.row_number().over(order_by=order).label("position")
+        if start < nearby_count:
+            parts.append(select(User.id, literal(0).label("part"), position).where(*conditions.all(), near)
+                         .order_by(*order).offset(start).limit(PER_PAGE).subquery().select())
+        parts.append(select(User.id, literal(1).label("part"), position).where(*conditions.all(), ~near)
+                     .order_by(*order).offset(max(start - nearby_count, 0)).limit(PER_PAGE).subquery().select())
+        rows = db.session.execute(union_all(*parts)).all()
+        rows.sort(key=lambda r: (r[1], r[2]))
+        ids = [r[0] for r in rows][:PER_PAGE]
+    if not ids:
+        return []
+    members = {m.id: m for m in db.session.scalars(
+        select(User).options(joinedload(User.region).joinedload(Region.parent),
+                             selectinload(User.affiliations).joinedload(Affiliation.program),
+                             selectinload(User.expertise), selectinload(User.offer_links))
+        .where(User.id.in_(ids))).unique()}
+    return [members[i] for i in ids if i in members]

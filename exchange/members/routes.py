@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, make_response, render_template, request, url_for
+from flask_login import current_user
+from limits import parse_many
+
+from ..extensions import limiter
+from ..forms import ServiceError, attach_error
+from ..htmx import hx_redirect, is_htmx, render, vary_on_htmx
+from ..models import Offer, Sector, Status, Visibility
+from ..permissions import can_contact, can_edit_profile, member_required, require, require_found
+from ..taxonomy.forms import read_tags
+from . import directory as dir_service, privacy, regionmap, services
+from .forms import ContactForm, ProfileForm
+
+bp = Blueprint("members", __name__)
+
+
+def _filters() -> dir_service.Filters:
+    args = request.args
+    cohort = args.get("cohort", "")
+    sort = args.get("sort", "nearby")
+    return dir_service.Filters(
+        region=args.get("region", "")[:64], program=args.get("program", "")[:64],
+        cohort=int(cohort) if cohort.isdigit() and len(cohort) == 4 else None,
+        sector=args.get("sector", "") if args.get("sector") in Sector.ALL else "",
+        tag=args.get("tag", "")[:80], offer=args.get("offer", "") if args.get("offer") in Offer.ALL else "",
+        q=" ".join(args.get("q", "").split())[:100], sort=sort if sort in dir_service.SORTS else "nearby",
+        page=args.get("page", 1, type=int) or 1)
+
+
+@bp.route("/members")
+@member_required
+def index():
+    filters = _filters()
+    result = dir_service.directory(filters, current_user)
+    return render("members/index.html", "members/_directory.html", filters=filters, result=result,
+                  sorts=dir_service.SORTS, endpoint="members.index")
+
+
+@bp.route("/members/<username>")
+@member_required
+def profile(username: str):
+    member = require_found(services.get_member(username))
+    audience = privacy.audience_of(current_user).as_owner(current_user.id)
+    return render_template("members/profile.html", member=member, shown=privacy.view(member, audience),
+                           contributions=services.contributions(member), contact_form=ContactForm(),
+                           is_owner=member.id == current_user.id, Visibility=Visibility, privacy=privacy)
+
+
+def _profile_form(member, formdata=None) -> ProfileForm:
+    form = ProfileForm(formdata=formdata, obj=None if formdata else member)
+    programs, regions = services.profile_choices()
+    form.region.choices = [(0, "—")] + regions
+    for row in form.affiliations:
+        row.program.choices = [(0, "—")] + programs
+    if formdata is None:
+        form.region.data = member.region_id or 0
+        form.expertise.data = ", ".join(t.name for t in member.expertise)
+        form.offers.data = member.offers
+        for row, affiliation in zip(form.affiliations, member.affiliations):
+            row.program.data = affiliation.program_id
+            row.cohort_year.data = affiliation.cohort_year
+            row.capacity.data = affiliation.capacity
+        form.bio.data = member.bio_source
+    return form
+
+
+def _profile_input(form: ProfileForm, expertise) -> services.ProfileInput:
+    rows = [(r.program.data, r.cohort_year.data, r.capacity.data) for r in form.affiliations
+            if r.program.data and r.cohort_year.data]
+    return services.ProfileInput(
+        display_name=form.display_name.data, headline=form.headline.data or "",
+        organisation=form.organisation.data or "", sector=form.sector.data or "",
+        region_id=form.region.data or None, bio=form.bio.data or "", expertise=expertise,
+        offers=form.offers.data or [], offer_capacity=form.offer_capacity.data, affiliations=rows,
+        visibility={f: getattr(form, f"show_{f}").data for f in privacy.FIELDS})
+
+
+@bp.route("/members/<username>/edit", methods=["GET", "POST"])
+@member_required
+def edit(username: str):
+    member = require_found(services.get_member(username))
+    require(can_edit_profile(current_user, member), "You can only edit your own profile.")
+    form = _profile_form(member, request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        choice = read_tags(form.expertise)
+        if choice is not None and choice.unknown:
+            form.expertise.errors = [*form.expertise.errors, "Not in the shared taxonomy: " + ", ".join(
+                f"“{w}”" for w in choice.unknown) + ". Pick existing tags (browse them on the Tags page)."]
+        elif choice is not None:
+            try:
+                services.update_profile(member, _profile_input(form, choice.tags))
+            except ServiceError as error:
+                attach_error(form, error)
+            else:
+                flash("Your profile is saved.", "success")
+                return hx_redirect(url_for("members.profile", username=member.username))
+    status = 422 if request.method == "POST" else 200
+    return make_response(render_template("members/edit.html", form=form, member=member,
+                                         privacy=privacy), status)
+
+
+def _contact_limits():
+    return parse_many(current_app.config["CONTACT_RATE_LIMIT"])
+
+
+def _contact_allowed(user_id: int) -> bool:
+    return all(limiter.limiter.test(item, "contact", str(user_id)) for item in _contact_limits())
+
+
+@bp.route("/members/<username>/contact", methods=["POST"])
+@member_required
+def contact(username: str):
+    member = require_found(services.get_member(username))
+    require(can_contact(current_user, member), "You cannot send a contact request to this member.")
+    form = ContactForm()
+    sent = False
+    if form.validate():
+        if not _contact_allowed(current_user.id):
+            form.message.errors = [*form.message.errors, (
+                "You have sent as many contact requests as we allow for now "
+                f"({current_app.config['CONTACT_RATE_LIMIT'].replace(';', ',')}). "
+                "Your message is still here: send it a little later.")]
+        else:
+            try:
+                services.send_contact_request(sender=current_user, recipient=member, message=form.message.data,
+                                              offer=form.offer.data or "")
+            except ServiceError as error:
+                attach_error(form, error)
+            else:
+                for item in _contact_limits():
+                    limiter.limiter.hit(item, "contact", str(current_user.id))
+                sent = True
+    if not is_htmx():
+        if sent:
+            flash(f"Your message is on its way to {member.display_name}.", "success")
+            return hx_redirect(url_for("members.profile", username=member.username))
+    status = 200 if sent else 422
+    return vary_on_htmx(make_response(render_template("members/_contact.html", member=member, form=form,
+                                                      sent=sent), status)) if is_htmx() else make_response(
+        render_template("members/contact.html", member=member, form=form), status)
+
+
+@bp.route("/inbox")
+@member_required
+def inbox():
+    return render_template("members/inbox.html", requests=services.inbox(current_user))
+
+
+@bp.route("/regions")
+@member_required
+def regions():
+    audience = privacy.audience_of(current_user)
+    summaries = services.region_summaries(audience)
+    drawn = regionmap.region_map([(s.region.slug, s.region.name, s.region.latitude, s.region.longitude, s.members)
+                                  for s in summaries])
+    return render_template("members/regions.html", summaries=summaries, map=drawn)
+
+
+@bp.route("/regions/<slug>")
+@member_required
+def region(slug: str):
+    ref = dir_service.reference()
+    place = require_found(ref.regions.get(slug))
+    filters = dir_service.Filters(**{**_filters().__dict__, "region": place.slug})
+    result = dir_service.directory(filters, current_user)
+    context = dict(filters=filters, result=result, sorts=dir_service.SORTS, endpoint="members.region")
+    if is_htmx():
+        return vary_on_htmx(make_response(render_template("members/_directory.html", **context)))
+    writing = services.region_writing(ref.region_ids(place.slug), privacy.audience_of(current_user))
+    return vary_on_htmx(make_response(render_template(
+        "members/region.html", place=place, parent=ref.parent_of(place), children=ref.children_of(place),
+        writing=writing, **context)))
