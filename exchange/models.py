@@ -32,7 +32,8 @@ class Status:
     ACTIVE = "active"
     SUSPENDED = "suspended"
     REJECTED = "rejected"
-    ALL = (PENDING, ACTIVE, SUSPENDED, REJECTED)
+    INVITED = "invited"  # made from a roster: not listed and cannot sign in until the invitation is used
+    ALL = (PENDING, ACTIVE, SUSPENDED, REJECTED, INVITED)
 
 
 class Visibility:

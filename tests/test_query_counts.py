@@ -60,3 +60,34 @@ def test_practice_pages_statements_do_not_grow(counting, app, library, make_prac
     after = {url: _statements(client, url) for url in urls}
     assert before == after
     assert max(after.values()) <= PAGE_BUDGET, after
+
+
+def test_directory_pages_statements_do_not_grow_with_members(counting, app, make_user, taxonomy):
+    from exchange.models import Affiliation, MemberOffer, Program, Region, Tag, User
+
+    denver = Region(slug="denver", name="Denver")
+    db.session.add_all([denver, Region(slug="aurora", name="Aurora", parent=denver)])
+    db.session.commit()
+    program = db.session.query(Program).first()
+    tags = db.session.query(Tag).all()
+
+    def add_members(count: int) -> User:
+        for _ in range(count):
+            user = db.session.get(User, make_user().id)
+            user.region_id = denver.id
+            user.affiliations = [Affiliation(program_id=program.id, cohort_year=2020)]
+            user.expertise = tags[:2]
+            user.offer_links = [MemberOffer(offer="mentoring")]
+        db.session.commit()
+        return user
+
+    viewer = add_members(3)
+    pages = ["/members", "/members?region=denver&tag=talent-pipeline&offer=mentoring&program=uelf&cohort=2020",
+             "/members?q=example&sort=name&page=1", "/regions", "/regions/denver", f"/members/{viewer.username}"]
+    client = app.test_client().sign_in_as(viewer)
+    few = [_statements(client, url) for url in pages]
+    add_members(30)
+    client = app.test_client().sign_in_as(viewer)
+    many = [_statements(client, url) for url in pages]
+    assert few == many
+    assert max(many) <= PAGE_BUDGET

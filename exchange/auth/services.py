@@ -105,7 +105,10 @@ def register(*, email: str, username: str, display_name: str, password: str,
     if invite and (invitation is None or invitation.email != email):
         raise ServiceError("This invitation link is no longer valid. You can still request an account.", field="email")
 
-    if user_by_email(email) is not None:
+    existing = user_by_email(email)
+    if existing is not None and existing.status == Status.INVITED and invitation is not None:
+        return _claim(existing, invitation, username=username, display_name=display_name, password=password)
+    if existing is not None:
         send_mail(email, "Someone tried to create an Exchange account with your email",
                   "Somebody (perhaps you) tried to register with this address, which already has an account.\n"
                   f"To sign in, or to reset your password, visit {_external('auth.reset_request')}\n")
@@ -125,6 +128,22 @@ def register(*, email: str, username: str, display_name: str, password: str,
         db.session.add(user)
         db.session.flush()
         search.queue_members(user.id)  # pending accounts are left out of the index; active ones go in
+    return user
+
+
+def _claim(user: User, invitation: AccountToken, *, username: str, display_name: str, password: str) -> User:
+    """A member made from a roster takes up their invitation: their account becomes theirs, and active."""
+    if username != user.username:
+        _check_username_free(username)
+    with transaction():
+        user = db.session.merge(user)
+        user.username = username
+        user.display_name = display_name.strip() or user.display_name
+        user.password_hash = hash_password(password)
+        user.status = Status.ACTIVE
+        user.approved_at = utcnow()
+        db.session.merge(invitation).used_at = utcnow()
+        search.queue_members(user.id)
     return user
 
 
@@ -150,16 +169,32 @@ def create_user(*, email: str, username: str, password: str, role: str = Role.ME
 def invite(email: str) -> str:
     """Create an invitation and mail its link; returns the link (the CLI prints it)."""
     email = normalise_email(email)
-    if user_by_email(email) is not None:
+    existing = user_by_email(email)
+    if existing is not None and existing.status != Status.INVITED:
         raise ServiceError(f"{email} already has an account.", field="email")
+    return _send_invitation(email)
+
+
+def new_invitations(emails: list[str]) -> dict[str, str]:
+    """Invitation tokens for these emails, made inside the caller's transaction (a roster import);
+    mail them with ``mail_invitation`` once it has committed."""
     days = current_app.config["INVITE_TOKEN_DAYS"]
-    with transaction():
-        token = _new_token(AccountToken.INVITE, email, timedelta(days=days))
+    return {email: _new_token(AccountToken.INVITE, email, timedelta(days=days)) for email in emails}
+
+
+def mail_invitation(email: str, token: str) -> str:
+    days = current_app.config["INVITE_TOKEN_DAYS"]
     link = _external("auth.register", invite=token)
     send_mail(email, "You're invited to Exchange",
               f"You have been invited to join Exchange, the alumni network's forum.\n\n"
               f"Create your account (the link works once, for {days} days):\n{link}\n")
     return link
+
+
+def _send_invitation(email: str) -> str:
+    with transaction():
+        token = new_invitations([email])[email]
+    return mail_invitation(email, token)
 
 
 def invitation_email(token: str) -> str | None:
@@ -173,6 +208,9 @@ def request_password_reset(email: str) -> None:
     """Mail a reset link if the address has an account; silently do nothing otherwise."""
     user = user_by_email(email)
     if user is None or user.status in (Status.SUSPENDED, Status.REJECTED):
+        return
+    if user.status == Status.INVITED:  # has no password yet: the invitation is the way in
+        _send_invitation(user.email)
         return
     hours = current_app.config["RESET_TOKEN_HOURS"]
     with transaction():

@@ -221,7 +221,7 @@ def _facet_query(conditions: _Conditions, audience: Audience, filters: Filters, 
     if selected is not None and selected.parent_id is None:   # a metro: its cities too
         branches.append(select(literal("city"), cast(User.region_id, String), literal(""), func.count())
                         .where(*conditions.all(skip="region"), visible("region", audience),
-                               User.region_id.in_(ref.region_ids(selected.slug)))
+                               User.region_id.in_([c.id for c in ref.children_of(selected)]))
                         .group_by(User.region_id))
     branches.append(select(literal("program"), Program.slug, Program.name, func.count(func.distinct(User.id)))
                     .select_from(User).join(Affiliation, Affiliation.user_id == User.id)

@@ -18,10 +18,10 @@ CAPACITIES = [("fellow", "Fellow"), ("resident", "Resident"), ("staff", "Staff")
 class AffiliationForm(Form):
     """One program + cohort row (a sub-form: the outer form carries the CSRF token)."""
 
-    program = SelectField("Program", coerce=int)
+    program = SelectField("Program", coerce=int, default=0)
     cohort_year = IntegerField("Cohort year", validators=[
         Optional(), NumberRange(min=1990, max=date.today().year + 1, message="A year between 1990 and next year.")])
-    capacity = SelectField("As", choices=CAPACITIES)
+    capacity = SelectField("As", choices=CAPACITIES, default="fellow")
 
 
 class CheckboxesField(SelectMultipleField):
@@ -40,7 +40,7 @@ class ProfileForm(FlaskForm):
     headline = StringField("Headline", description="Your current role, e.g. “Chief of Schools, Denver Public Schools”.",
                            validators=[Length(max=160, message="At most 160 characters.")])
     organisation = StringField("Organisation", validators=[Length(max=160, message="At most 160 characters.")])
-    sector = SelectField("Sector", choices=[("", "—")] + [(s, Sector.LABELS[s]) for s in Sector.ALL])
+    sector = SelectField("Sector", default="", choices=[("", "—")] + [(s, Sector.LABELS[s]) for s in Sector.ALL])
     region = SelectField("Region and city", coerce=int, description="Peers near you see you first in the directory.")
     bio = TextAreaField("Bio", description=f"Markdown. At most {BIO_MAX:,} characters.",
                         validators=[Length(max=BIO_MAX, message=f"Keep your bio under {BIO_MAX:,} characters.")])
@@ -64,7 +64,7 @@ class ProfileForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    offer = SelectField("About", choices=[("", "Something else")] + [(o, Offer.LABELS[o]) for o in Offer.ALL])
+    offer = SelectField("About", default="", choices=[("", "Something else")] + [(o, Offer.LABELS[o]) for o in Offer.ALL])
     message = TextAreaField("Message", description=(
         f"A few sentences: who you are and what you would like to talk about. At most "
         f"{ContactRequest.MAX_MESSAGE:,} characters. Your email address goes to them only so they can reply."),

@@ -101,12 +101,24 @@ def update_profile(member: User, data: ProfileInput) -> User:
         member.offer_capacity = data.offer_capacity if data.offers else None
         member.expertise = list(data.expertise)
         member.offer_links = [MemberOffer(offer=o) for o in dict.fromkeys(data.offers)]
-        member.affiliations = [Affiliation(program_id=p, cohort_year=y, capacity=c) for p, y, c in data.affiliations]
+        _set_affiliations(member, data.affiliations)
         for name, level in data.visibility.items():
             if name in privacy.FIELDS:
                 setattr(member, f"show_{name}", level)
         search.queue_members(member.id)
     return member
+
+
+def _set_affiliations(member: User, rows: list[tuple[int, int, str]]) -> None:
+    """Keep the rows that stay (one row per program and year), so nothing is deleted and re-inserted."""
+    wanted = {(p, y): c for p, y, c in rows}
+    for affiliation in list(member.affiliations):
+        key = (affiliation.program_id, affiliation.cohort_year)
+        if key in wanted:
+            affiliation.capacity = wanted.pop(key)
+        else:
+            member.affiliations.remove(affiliation)
+    member.affiliations.extend(Affiliation(program_id=p, cohort_year=y, capacity=c) for (p, y), c in wanted.items())
 
 
 def profile_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
