@@ -13,13 +13,13 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import dataset, load, search
+from . import dataset, directory, load, search
 from .server import Gunicorn, request, sign_in
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {"max_sql_per_page": 12, "thread_p95_ms": 50, "min_ratio_to_baseline": 0.35,
            "whoosh_fast_classes_p95_ms": 50, "whoosh_any_class_p95_ms": 150, "postgres_any_class_p95_ms": 50,
-           "whoosh_reindex_seconds": 300}
+           "whoosh_reindex_seconds": 300, "directory_p95_ms": 50}
 WHOOSH_FAST_CLASSES = ("rare_word", "tag_filter", "region_filter")
 
 
@@ -45,6 +45,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="a PostgreSQL server (any database on it) for the postgres search backend")
     parser.add_argument("--pg-posts", type=int, default=1_000_000, help="posts in the PostgreSQL search dataset")
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL search backend")
+    parser.add_argument("--skip-directory", action="store_true", help="skip the member directory section")
+    parser.add_argument("--directory-members", type=int, default=100_000, help="members in the directory dataset")
     return parser.parse_args(argv)
 
 
@@ -77,6 +79,10 @@ def main(argv=None) -> int:
     }
     if not args.skip_pages:
         run_pages(args, database, pages, results)
+    if not args.skip_directory:
+        results["directory"] = directory.run(args, log)
+        log("  directory without the counts cache...")
+        results["directory"]["uncached"] = directory.uncached(directory.DATABASE, rounds=40, seed=args.seed)
     if not args.skip_search:
         log("Search...")
         results["search"] = {"whoosh": search.whoosh(database, rounds=args.search_rounds, seed=args.seed, log=log)}
@@ -127,6 +133,12 @@ def verdict(results: dict) -> dict:
             "errors": {"total": sum(p["errors"] for p in pages.values()),
                        "pass": all(p["errors"] == 0 for p in pages.values())},
         })
+    if "directory" in results:
+        pages = results["directory"]["pages"].values()
+        worst_p95 = max(p["p95_ms"] for p in pages)
+        worst_sql = max(p["sql_per_request"] for p in pages)
+        checks["directory_p95_ms"] = {"worst": worst_p95, "pass": worst_p95 <= TARGETS["directory_p95_ms"]}
+        checks["directory_sql_per_page"] = {"worst": worst_sql, "pass": worst_sql <= TARGETS["max_sql_per_page"]}
     found = results.get("search", {})
     if "whoosh" in found:
         queries = found["whoosh"]["queries"]

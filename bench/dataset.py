@@ -16,6 +16,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, insert, select, update
 
 from exchange import create_app
+from exchange.database import refresh_statistics
 from exchange.extensions import db
 from exchange.markup import render_markdown
 from exchange.models import (Category, Post, Practice, Region, Status, Tag, Thread, ThreadTag, User,
@@ -82,6 +83,7 @@ def generate_at(url: str, instance: Path, *, members: int, threads: int, posts: 
         password_hash = hash_password(BENCH_PASSWORD)
         with db.engine.begin() as conn:
             _fill(conn, rng, members, threads, posts, password_hash)
+        refresh_statistics()  # what a production database would have (see exchange/database.py)
         db.engine.dispose()
     return {"members": members, "threads": threads, "posts": posts,
             "generate_seconds": round(time.perf_counter() - started, 1)}

@@ -462,3 +462,14 @@ def test_region_page_filters_with_htmx(app, network):
                                                     headers={"HX-Request": "true"})
     assert response.get_data(as_text=True).lstrip().startswith('<div id="directory"')
     assert set(names(response)) == {"Ana", "Ben"}
+
+
+def test_a_chosen_city_shows_as_chosen_within_its_metro(app, network):
+    response = client_for(app, network["vic"]).get("/members?region=aurora")
+    html = response.get_data(as_text=True)
+    assert facet(response, "City or district") == {"Aurora": 1, "Lakewood": 1}
+    # The city is marked chosen; choosing it again widens to its metro; the metro is marked too.
+    assert re.search(r'<a href="/members\?region=denver"\s+aria-current="true" class="selected"[^>]*>\s*'
+                     r'<span class="facet-label">Aurora', html)
+    assert re.search(r'<a href="/members"\s+aria-current="true" class="selected"[^>]*>\s*'
+                     r'<span class="facet-label">Denver', html)

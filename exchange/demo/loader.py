@@ -14,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ..database import transaction
+from ..database import refresh_statistics, transaction
 from ..extensions import db
 from ..markup import render_markdown
 from ..models import (Affiliation, Category, HelpfulMark, MemberOffer, Offer, Post, Practice, Program, Region, Role,
@@ -69,6 +69,7 @@ def load_demo(*, seed: int = 7, members: int = 200, threads: int = 300) -> LoadR
             tagger = _Tagger(rng)
             _discussions(rng, report, people, categories, metros, threads, tagger)
             _practices(rng, report, people, categories, metros, tagger)
+    refresh_statistics()
     return report
 
 

@@ -93,6 +93,10 @@ class Reference:
     def children_of(self, region: RegionRef) -> list[RegionRef]:
         return sorted((r for r in self.regions.values() if r.parent_id == region.id), key=lambda r: r.name)
 
+    def selected_metro(self, slug: str) -> RegionRef | None:
+        region = self.regions.get(slug)
+        return (self.parent_of(region) or region) if region is not None else None
+
     def metro_of(self, region_id: int | None) -> RegionRef | None:
         region = next((r for r in self.regions.values() if r.id == region_id), None)
         if region is not None and region.parent_id is not None:
@@ -125,7 +129,7 @@ def reference() -> Reference:
         aliases = {slug: tag_slugs[tag_id] for slug, tag_id in alias_rows if tag_id in tag_slugs}
         return Reference(regions, programs, tags, aliases, children)
 
-    return cached("directory-reference", compute=load)
+    return cached("directory-reference", compute=load, timeless=True)
 
 
 @dataclass
@@ -146,6 +150,7 @@ class Directory:
     notes: list[str]
     my_metro: RegionRef | None
     nearby_count: int
+    region_metro: RegionRef | None   # the metro of the chosen region (itself, or a city's metro)
 
 
 def _like(word: str) -> str:
@@ -217,11 +222,11 @@ def _facet_query(conditions: _Conditions, audience: Audience, filters: Filters, 
                    .select_from(User).join(Region, Region.id == User.region_id)
                    .where(*conditions.all(skip="region"), visible("region", audience)).group_by(metro))
     branches = [region_rows]
-    selected = ref.regions.get(filters.region)
-    if selected is not None and selected.parent_id is None:   # a metro: its cities too
+    metro = ref.selected_metro(filters.region)
+    if metro is not None:   # a metro or one of its cities is chosen: count the metro's cities too
         branches.append(select(literal("city"), cast(User.region_id, String), literal(""), func.count())
                         .where(*conditions.all(skip="region"), visible("region", audience),
-                               User.region_id.in_([c.id for c in ref.children_of(selected)]))
+                               User.region_id.in_([c.id for c in ref.children_of(metro)]))
                         .group_by(User.region_id))
     branches.append(select(literal("program"), Program.slug, Program.name, func.count(func.distinct(User.id)))
                     .select_from(User).join(Affiliation, Affiliation.user_id == User.id)
@@ -258,6 +263,7 @@ def _facet_query(conditions: _Conditions, audience: Audience, filters: Filters, 
 
 def _facets(rows, filters: Filters, ref: Reference) -> tuple[int, dict[str, list[FacetValue]], int]:
     by_id = {r.id: r for r in ref.regions.values()}
+    chosen_metro_id = getattr(ref.selected_metro(filters.region), "id", None)
     facets: dict[str, list[FacetValue]] = {k: [] for k in ("region", "city", "program", "cohort", "sector",
                                                           "tag", "offer")}
     total = nearby = 0
@@ -269,7 +275,8 @@ def _facets(rows, filters: Filters, ref: Reference) -> tuple[int, dict[str, list
         elif facet in ("region", "city"):
             region = by_id.get(int(key))
             if region is not None and (facet == "city" or region.parent_id is None):
-                facets[facet].append(FacetValue(region.slug, region.name, count, region.slug == filters.region))
+                chosen = region.slug == filters.region or (facet == "region" and region.id == chosen_metro_id)
+                facets[facet].append(FacetValue(region.slug, region.name, count, chosen))
         elif facet == "cohort":
             facets[facet].append(FacetValue(key, key, count, str(filters.cohort or "") == key))
         elif facet == "sector":
@@ -289,53 +296,76 @@ def _facets(rows, filters: Filters, ref: Reference) -> tuple[int, dict[str, list
     return total, facets, nearby
 
 
+@dataclass
+class Counts:
+    total: int
+    facets: dict[str, list[FacetValue]]
+    nearby: int
+
+
+class _Query:
+    """The filters resolved for one viewer: conditions, their region, and who counts as nearby."""
+
+    def __init__(self, filters: Filters, viewer: User):
+        self.filters = filters
+        self.audience = privacy.audience_of(viewer)
+        self.ref = reference()
+        self.conditions = _Conditions(filters, self.ref, self.audience)
+        self.my_metro = self.ref.metro_of(viewer.region_id)
+        self.nearby_ids = self.ref.region_ids(self.my_metro.slug) if self.my_metro else []
+        self.near = (and_(visible("region", self.audience), User.region_id.in_(self.nearby_ids))
+                     if self.nearby_ids and filters.sort == "nearby" else None)
+
+    def counts(self) -> Counts:
+        def compute() -> Counts:
+            rows = db.session.execute(_facet_query(self.conditions, self.audience, self.filters, self.ref,
+                                                   self.near)).all()
+            return Counts(*_facets(rows, self.filters, self.ref))
+
+        return cached("directory-counts", replace(self.filters, page=1), self.audience.key,
+                      tuple(self.nearby_ids), compute=compute, timeless=True)
+
+
+def directory_counts(filters: Filters, viewer: User) -> Counts:
+    return _Query(filters, viewer).counts()
+
+
 def directory(filters: Filters, viewer: User) -> Directory:
-    audience = privacy.audience_of(viewer)
-    ref = reference()
-    conditions = _Conditions(filters, ref, audience)
-    my_metro = ref.metro_of(viewer.region_id)
-    nearby_ids = ref.region_ids(my_metro.slug) if my_metro else []
-    near = (and_(visible("region", audience), User.region_id.in_(nearby_ids))
-            if nearby_ids and filters.sort == "nearby" else None)
-
-    def counts():
-        return _facets(db.session.execute(_facet_query(conditions, audience, filters, ref, near)).all(), filters, ref)
-
-    total, facets, nearby_count = cached("directory-counts", replace(filters, page=1), audience.key,
-                                         tuple(nearby_ids), compute=counts)
-    pages = max(math.ceil(total / PER_PAGE), 1)
+    query = _Query(filters, viewer)
+    counts = query.counts()
+    pages = max(math.ceil(counts.total / PER_PAGE), 1)
     page = min(max(filters.page, 1), pages)
-    members = _page(conditions, filters.sort, near, nearby_count, page)
-    return Directory([privacy.view(m, audience) for m in members], total, page, pages, facets,
-                     conditions.notes, my_metro, nearby_count)
+    members = _page(query.conditions, filters.sort, query.near, counts.nearby, counts.total, page)
+    return Directory([privacy.view(m, query.audience) for m in members], counts.total, page, pages, counts.facets,
+                     query.conditions.notes, query.my_metro, counts.nearby, query.ref.selected_metro(filters.region))
 
 
-def _page(conditions: _Conditions, sort: str, near, nearby_count: int, page: int) -> list[User]:
-    """One page of cards. "Nearby" reads peers first, then everyone else, each in name order:
-    two index-friendly ordered reads joined in one statement, instead of an ORDER BY over a
-    CASE that would sort the whole directory for every page."""
+def _page(conditions: _Conditions, sort: str, near, nearby_count: int, total: int, page: int) -> list[User]:
+    """One page of cards. "Nearby" lists peers first, then everyone else, each in name order:
+    at most two short ordered reads (the second only when the page runs past the peers),
+    instead of one ORDER BY over a CASE that would sort the whole directory for every page."""
     start = (page - 1) * PER_PAGE
-    order = (User.approved_at.desc(), User.id.desc()) if sort == "newest" else (User.display_name, User.id)
+
+    def ids(*where, offset: int, limit: int) -> list[int]:
+        # With filters, the matching rows are few: find them through the filters' indexes and sort
+        # them (`|| ''` keeps the planner off the name index). Without, walk the name index in order.
+        narrow = bool(where) or bool(conditions.by_dimension)
+        name = User.display_name + "" if narrow else User.display_name
+        order = (User.approved_at.desc(), User.id.desc()) if sort == "newest" else (name, User.id)
+        return list(db.session.scalars(select(User.id).where(*conditions.all(), *where).order_by(*order)
+                                       .offset(offset).limit(limit)))
+
     if near is None or not nearby_count:
-        ids = list(db.session.scalars(select(User.id).where(*conditions.all()).order_by(*order)
-                                      .offset(start).limit(PER_PAGE)))
+        found = ids(offset=start, limit=PER_PAGE)
     else:
-        parts = []
-        # Each part numbers its rows in the database's own collation order.
-        position = func.row_number().over(order_by=order).label("position")
-        if start < nearby_count:
-            parts.append(select(User.id, literal(0).label("part"), position).where(*conditions.all(), near)
-                         .order_by(*order).offset(start).limit(PER_PAGE).subquery().select())
-        parts.append(select(User.id, literal(1).label("part"), position).where(*conditions.all(), ~near)
-                     .order_by(*order).offset(max(start - nearby_count, 0)).limit(PER_PAGE).subquery().select())
-        rows = db.session.execute(union_all(*parts)).all()
-        rows.sort(key=lambda r: (r[1], r[2]))
-        ids = [r[0] for r in rows][:PER_PAGE]
-    if not ids:
+        found = ids(near, offset=start, limit=PER_PAGE) if start < nearby_count else []
+        if len(found) < PER_PAGE and total > nearby_count:
+            found += ids(~near, offset=max(start - nearby_count, 0), limit=PER_PAGE - len(found))
+    if not found:
         return []
     members = {m.id: m for m in db.session.scalars(
         select(User).options(joinedload(User.region).joinedload(Region.parent),
                              selectinload(User.affiliations).joinedload(Affiliation.program),
                              selectinload(User.expertise), selectinload(User.offer_links))
-        .where(User.id.in_(ids))).unique()}
-    return [members[i] for i in ids if i in members]
+        .where(User.id.in_(found))).unique()}
+    return [members[i] for i in found if i in members]

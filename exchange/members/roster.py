@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..auth import services as auth
-from ..database import transaction
+from ..database import refresh_statistics, transaction
 from ..extensions import db
 from ..models import Affiliation, Program, Region, Status, User
 from ..search import outbox as search
@@ -241,6 +241,7 @@ def apply(plan: Plan, *, skip_invalid: bool = False) -> Outcome:
         search.queue_members(*[users[c.row.email].id for c in plan.changes
                                if c.action == "update" and c.row.email in users])
         tokens = auth.new_invitations([user.email for user in created])
+    refresh_statistics()
     invitations = [auth.mail_invitation(email, token) for email, token in tokens.items()]
     return Outcome(len(created), updated, invitations)
 

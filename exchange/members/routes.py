@@ -6,7 +6,8 @@ from limits import parse_many
 
 from ..extensions import limiter
 from ..forms import ServiceError, attach_error
-from ..htmx import hx_redirect, is_htmx, render, vary_on_htmx
+from ..fragments import fragment
+from ..htmx import hx_redirect, is_htmx, vary_on_htmx
 from ..models import Offer, Sector, Status, Visibility
 from ..permissions import can_contact, can_edit_profile, member_required, require, require_found
 from ..taxonomy.forms import read_tags
@@ -29,13 +30,23 @@ def _filters() -> dir_service.Filters:
         page=args.get("page", 1, type=int) or 1)
 
 
+def _directory_html(filters: dir_service.Filters, endpoint: str):
+    """The directory (filters, counts, cards) as the viewer's audience sees it: the same for every
+    member in the same programs and metro region, so it is cached like any other fragment."""
+    audience = privacy.audience_of(current_user)
+    metro = dir_service.reference().metro_of(current_user.region_id)
+    return fragment("directory", endpoint, filters, audience.key, metro.slug if metro else "", render=lambda: (
+        render_template("members/_directory.html", filters=filters, sorts=dir_service.SORTS, endpoint=endpoint,
+                        result=dir_service.directory(filters, current_user))))
+
+
 @bp.route("/members")
 @member_required
 def index():
-    filters = _filters()
-    result = dir_service.directory(filters, current_user)
-    return render("members/index.html", "members/_directory.html", filters=filters, result=result,
-                  sorts=dir_service.SORTS, endpoint="members.index")
+    html = _directory_html(_filters(), "members.index")
+    if is_htmx():
+        return vary_on_htmx(make_response(html))
+    return vary_on_htmx(make_response(render_template("members/index.html", directory=html)))
 
 
 @bp.route("/members/<username>")
@@ -152,10 +163,14 @@ def inbox():
 @member_required
 def regions():
     audience = privacy.audience_of(current_user)
-    summaries = services.region_summaries(audience)
-    drawn = regionmap.region_map([(s.region.slug, s.region.name, s.region.latitude, s.region.longitude, s.members)
-                                  for s in summaries])
-    return render_template("members/regions.html", summaries=summaries, map=drawn)
+
+    def body() -> str:
+        summaries = services.region_summaries(audience)
+        drawn = regionmap.region_map([(s.region.slug, s.region.name, s.region.latitude, s.region.longitude,
+                                       s.members) for s in summaries])
+        return render_template("members/_regions.html", summaries=summaries, map=drawn)
+
+    return render_template("members/regions.html", body=fragment("regions", audience.key, render=body))
 
 
 @bp.route("/regions/<slug>")
@@ -164,11 +179,15 @@ def region(slug: str):
     ref = dir_service.reference()
     place = require_found(ref.regions.get(slug))
     filters = dir_service.Filters(**{**_filters().__dict__, "region": place.slug})
-    result = dir_service.directory(filters, current_user)
-    context = dict(filters=filters, result=result, sorts=dir_service.SORTS, endpoint="members.region")
+    html = _directory_html(filters, "members.region")
     if is_htmx():
-        return vary_on_htmx(make_response(render_template("members/_directory.html", **context)))
-    writing = services.region_writing(ref.region_ids(place.slug), privacy.audience_of(current_user))
+        return vary_on_htmx(make_response(html))
+    audience = privacy.audience_of(current_user)
+    writing = fragment("region-writing", place.slug, audience.key, render=lambda: render_template(
+        "members/_region_writing.html", place=place, writing=services.region_writing(
+            ref.region_ids(place.slug), audience)))
+    # The most common expertise is the directory's expertise facet for this region.
+    counts = dir_service.directory_counts(dir_service.Filters(region=place.slug), current_user)
     return vary_on_htmx(make_response(render_template(
         "members/region.html", place=place, parent=ref.parent_of(place), children=ref.children_of(place),
-        writing=writing, **context)))
+        directory=html, writing=writing, top_tags=counts.facets["tag"][:6], filters=filters)))

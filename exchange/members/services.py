@@ -229,11 +229,11 @@ class RegionWriting:
 
 def region_writing(region_ids: list[int], audience: Audience, *, limit: int = 8) -> RegionWriting:
     """The latest practices and discussions by members of the region (one statement for both)."""
-    authors = select(User.id).where(User.status == Status.ACTIVE, visible("region", audience),
-                                    User.region_id.in_(region_ids))
     order = case((Thread.kind == Thread.PRACTICE, Thread.created_at), else_=Thread.last_post_at).desc()
     ranked = (select(Thread.id, func.row_number().over(partition_by=Thread.kind, order_by=order).label("rank"))
-              .where(Thread.status == Thread.PUBLISHED, Thread.author_id.in_(authors)).subquery())
+              .join(User, User.id == Thread.author_id)
+              .where(Thread.status == Thread.PUBLISHED, User.status == Status.ACTIVE, User.region_id.in_(region_ids),
+                     visible("region", audience)).subquery())
     threads = list(db.session.scalars(
         select(Thread).options(joinedload(Thread.author)).join(ranked, ranked.c.id == Thread.id)
         .where(ranked.c.rank <= limit).order_by(order)))
