@@ -183,11 +183,13 @@ def region(slug: str):
     if is_htmx():
         return vary_on_htmx(make_response(html))
     audience = privacy.audience_of(current_user)
+    # The most common expertise is the directory's expertise facet for the whole region.
+    head = fragment("region-head", place.slug, audience.key, bool(filters.tag), render=lambda: render_template(
+        "members/_region_head.html", place=place, parent=ref.parent_of(place), children=ref.children_of(place),
+        filters=filters, top_tags=dir_service.directory_counts(
+            dir_service.Filters(region=place.slug), current_user).facets["tag"][:6]))
     writing = fragment("region-writing", place.slug, audience.key, render=lambda: render_template(
         "members/_region_writing.html", place=place, writing=services.region_writing(
             ref.region_ids(place.slug), audience)))
-    # The most common expertise is the directory's expertise facet for this region.
-    counts = dir_service.directory_counts(dir_service.Filters(region=place.slug), current_user)
-    return vary_on_htmx(make_response(render_template(
-        "members/region.html", place=place, parent=ref.parent_of(place), children=ref.children_of(place),
-        directory=html, writing=writing, top_tags=counts.facets["tag"][:6], filters=filters)))
+    return vary_on_htmx(make_response(render_template("members/region.html", place=place, head=head,
+                                                      directory=html, writing=writing)))
