@@ -7,6 +7,7 @@ from flask import Flask
 from flask_wtf.csrf import generate_csrf
 
 from . import permissions
+from .members import privacy
 from .models import Offer, Sector, utcnow
 
 HTMX_VERSION = "2.0.11"
@@ -44,5 +45,7 @@ def configure_templates(app: Flask) -> None:
         htmx_version=HTMX_VERSION,
         can=permissions,
         offer_labels=Offer.LABELS,
+        # A member as every member may see them: for pages and fragments shared by all readers.
+        seen_by_all=lambda user: privacy.view(user, privacy.EVERY_MEMBER),
         sector_labels=Sector.LABELS,
     )

@@ -473,3 +473,21 @@ def test_a_chosen_city_shows_as_chosen_within_its_metro(app, network):
                      r'<span class="facet-label">Aurora', html)
     assert re.search(r'<a href="/members"\s+aria-current="true" class="selected"[^>]*>\s*'
                      r'<span class="facet-label">Denver', html)
+
+
+def test_a_private_headline_stays_off_shared_pages_and_feeds(app, network, make_thread, make_practice):
+    eve = db.session.get(User, network["eve"].id)
+    eve.headline, eve.show_headline = "Quietly job hunting", Visibility.ONLY_ME
+    db.session.commit()
+    thread = make_thread(author=eve, title="Coaching cycles that stick")
+    practice = make_practice(author=eve, title="Mentor matching in week one")
+    reader = client_for(app, network["ana"])                # same program: still not "only me"
+    from exchange.feeds import feed_key
+    with app.test_request_context():
+        key = feed_key(db.session.get(User, network["ana"].id))
+    for url in [f"/t/{thread.id}", f"/practices/{practice.id}", "/members/eve", "/members",
+                "/search?q=eve&type=members", f"/practices.atom?key={key}"]:
+        response = reader.get(url)
+        assert response.status_code == 200, url
+        assert "Quietly job hunting" not in response.get_data(as_text=True), url
+    assert "Quietly job hunting" in client_for(app, eve).get("/members/eve").get_data(as_text=True)
