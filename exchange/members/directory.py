@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, String, and_, case, cast, exists, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, String, and_, cast, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db

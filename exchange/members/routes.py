@@ -8,7 +8,7 @@ from ..extensions import limiter
 from ..forms import ServiceError, attach_error
 from ..fragments import fragment
 from ..htmx import hx_redirect, is_htmx, vary_on_htmx
-from ..models import Offer, Sector, Status, Visibility
+from ..models import Offer, Sector, Visibility
 from ..permissions import can_contact, can_edit_profile, member_required, require, require_found
 from ..taxonomy.forms import read_tags
 from . import directory as dir_service, privacy, regionmap, services
