@@ -26,7 +26,7 @@ from .analysis import phrase_pairs, word_pairs
 from .documents import Document
 from .plan import Plan
 
-FACET_SAMPLE = 5_000    # counts stop here ("5000+"): counting every match of a common word costs more than it tells
+FACET_SAMPLE = 1_000    # counts stop here ("1,000+"): counting every match of a common word costs more than it tells
 RANK_LIMIT = 3_000      # ts_rank_cd for up to this many matches; beyond, newest first (an index scan)
 HEADLINE_CHARS = 8_000
 CONFIG = literal_column("'english'::regconfig")
@@ -98,9 +98,10 @@ def conditions(plan: Plan, doctype: str) -> tuple[list, object | None]:
         tsq = _tsquery(clause.words, clause.phrase)
         matches = _match(D.tsv, tsq)
         if clause.phrase and len(clause.words) > 1:
+            # The pairs hold the phrase's words too: testing the (large, out-of-line) tsvector as
+            # well would read it for every candidate and triple the cost of a phrase.
             by_pairs = _phrase_condition(clause.words)
-            matches = and_(_match(D.tsv, _tsquery(clause.words, False)), by_pairs) \
-                if by_pairs is not None else matches
+            matches = by_pairs if by_pairs is not None else matches
         if clause.tag_ids:
             matches = or_(matches, D.tag_ids.op("&&")(_ids(clause.tag_ids)))
         where.append(matches)
@@ -161,7 +162,7 @@ class PostgresBackend(SearchBackend):
             results.total, results.complete = FACET_SAMPLE, False
         if not results.total or per_page == 0:
             return results
-        ranked = ranking is not None and sort != NEWEST and results.total <= RANK_LIMIT
+        ranked = ranking is not None and sort != NEWEST and results.complete and results.total <= RANK_LIMIT
         score = func.ts_rank_cd(D.tsv, ranking, 1) if ranked else literal(0.0)
         order = [desc(score), desc(D.created)] if ranked else [desc(D.created)]
         position = func.row_number().over(order_by=order).label("position")
