@@ -271,6 +271,8 @@ class Post(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     is_hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
+    hidden_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    hidden_at: Mapped[datetime | None]
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User] = relationship()
@@ -481,3 +483,26 @@ class ContactRequest(db.Model):
     recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])
 
     __table_args__ = (Index("ix_contact_requests_recipient_created", "recipient_id", "created_at"),)
+
+
+class Flag(db.Model):
+    """A member's report that a post needs a moderator's eye; one per member and post."""
+
+    __tablename__ = "flags"
+    REASONS = {"spam": "Spam", "off_topic": "Off-topic", "inappropriate": "Inappropriate",
+               "needs_review": "Needs a moderator's review"}
+    AUTO_HIDE_AT = 3  # distinct members flagging a post hide it until a moderator decides
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
+    resolution: Mapped[str] = mapped_column(String(16), default="")   # hidden | dismissed
+
+    post: Mapped[Post] = relationship()
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (UniqueConstraint("post_id", "user_id", name="uq_flags_post_id_user_id"),)

@@ -41,6 +41,16 @@ def can_edit_post(user: User, post: Post) -> bool:
     return post.author_id == user.id or can_moderate(user)
 
 
+def can_flag(user: User, post: Post) -> bool:
+    """Members flag other members' posts that are still shown (moderators act directly instead)."""
+    return is_member(user) and post.author_id != user.id and not post.is_hidden and not can_moderate(user)
+
+
+def can_see_hidden_text(user: User, post: Post) -> bool:
+    """A hidden post shows a placeholder; moderators read the text (and its author, to know why)."""
+    return can_moderate(user) or (is_member(user) and post.author_id == user.id)
+
+
 def can_view_thread(user: User, thread: Thread) -> bool:
     """Drafts are seen by their author alone; everything else by every member."""
     if not is_member(user):

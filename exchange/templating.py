@@ -8,7 +8,7 @@ from flask_wtf.csrf import generate_csrf
 
 from . import permissions
 from .members import privacy
-from .models import Offer, Sector, utcnow
+from .models import Flag, Offer, Sector, utcnow
 
 HTMX_VERSION = "2.0.11"
 
@@ -45,6 +45,7 @@ def configure_templates(app: Flask) -> None:
         htmx_version=HTMX_VERSION,
         can=permissions,
         offer_labels=Offer.LABELS,
+        flag_reasons=Flag.REASONS,
         # A member as every member may see them: for pages and fragments shared by all readers.
         seen_by_all=lambda user: privacy.view(user, privacy.EVERY_MEMBER),
         sector_labels=Sector.LABELS,

@@ -19,18 +19,21 @@ def guard():
     require(can_moderate(current_user), "Only moderators can open the moderation tools.")
 
 
+def _queue(notice: str | None):
+    return render("moderation/queue.html", "moderation/_queue.html", pending=services.pending_members(),
+                  flagged=services.flagged_posts(), form=ReasonForm(), notice=notice)
+
+
 def _done(message: str):
     if is_htmx():
-        return render("moderation/queue.html", "moderation/_queue.html",
-                      pending=services.pending_members(), form=ReasonForm(), notice=message)
+        return _queue(message)
     flash(message, "success")
     return redirect(url_for("moderation.queue"), code=303)
 
 
 @bp.route("")
 def queue():
-    return render("moderation/queue.html", "moderation/_queue.html",
-                  pending=services.pending_members(), form=ReasonForm(), notice=None)
+    return _queue(None)
 
 
 @bp.route("/members/<int:user_id>/<any(approve, reject):decision>", methods=["POST"])
@@ -61,6 +64,35 @@ def lock_thread(thread_id: int, verb: str):
                                reason=form.reason.data or "")
     flash("Thread locked." if verb == "lock" else "Thread unlocked.", "success")
     return redirect(url_for("threads.thread", thread_id=thread.id, slug=thread.slug), code=303)
+
+
+@bp.route("/posts/<int:post_id>/<any(hide, unhide, dismiss):verb>", methods=["POST"])
+def decide_post(post_id: int, verb: str):
+    """Hide or unhide a post with a reason, or dismiss its flags; from the queue (htmx) or the thread."""
+    post = require_found(services.get_post(post_id))
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400, description="The reason is too long (500 characters at most).")
+    reason = form.reason.data or ""
+    try:
+        if verb == "hide":
+            services.hide_post(moderator=current_user, post=post, reason=reason)
+            message = f"Hid post #{post.id}."
+        elif verb == "unhide":
+            services.unhide_post(moderator=current_user, post=post, reason=reason)
+            message = f"Post #{post.id} is visible again."
+        else:
+            services.dismiss_flags(moderator=current_user, post=post, reason=reason)
+            message = f"Dismissed the flags on post #{post.id}."
+    except ServiceError as error:
+        message = error.message
+        if not is_htmx():
+            flash(message, "error")
+            return redirect(url_for("threads.post", post_id=post.id), code=303)
+    if request.form.get("back") == "thread" and not is_htmx():
+        flash(message, "success")
+        return redirect(url_for("threads.post", post_id=post.id), code=303)
+    return _done(message)
 
 
 @bp.route("/log")

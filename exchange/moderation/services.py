@@ -1,14 +1,16 @@
 """Moderator actions. Each one validates, acts, and logs in the same transaction."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
 from ..mail import send_mail
-from ..models import Affiliation, ModerationLog, Status, Thread, User, utcnow
+from ..models import Affiliation, Flag, ModerationLog, Post, Status, Thread, User, utcnow
 from ..search import outbox as search
 
 
@@ -78,3 +80,116 @@ def get_user(user_id: int) -> User | None:
 
 def get_thread(thread_id: int) -> Thread | None:
     return db.session.get(Thread, thread_id)
+
+
+# --- flags and hidden posts -------------------------------------------------------------------
+
+NOTE_MAX = 500
+REASON_MAX = 500
+
+
+def _post_label(post: Post) -> str:
+    return f"in “{post.thread.title}”"
+
+
+def _open_flags(post_id: int) -> list[Flag]:
+    return list(db.session.scalars(select(Flag).where(Flag.post_id == post_id, Flag.resolved_at.is_(None))))
+
+
+def flag_post(*, member: User, post: Post, reason: str, note: str = "") -> Flag:
+    """A member's report; the third distinct member's open flag hides the post until a moderator decides."""
+    if reason not in Flag.REASONS:
+        raise ServiceError("Choose why the post needs a moderator.", field="reason")
+    if len(note) > NOTE_MAX:
+        raise ServiceError(f"Keep the note under {NOTE_MAX} characters.", field="note")
+    if post.author_id == member.id:
+        raise ServiceError("That is your own post: edit it instead.")
+    with transaction():
+        post = db.session.merge(post)
+        flag = db.session.scalar(select(Flag).where(Flag.post_id == post.id, Flag.user_id == member.id))
+        if flag is None:
+            flag = Flag(post_id=post.id, user_id=member.id)
+            db.session.add(flag)
+        flag.reason, flag.note, flag.resolved_at, flag.resolution = reason, note.strip(), None, ""
+        flag.created_at = utcnow()
+        db.session.flush()
+        if not post.is_hidden and len(_open_flags(post.id)) >= Flag.AUTO_HIDE_AT:
+            _hide(post, f"Hidden automatically: flagged by {Flag.AUTO_HIDE_AT} members; awaiting review.")
+            log_moderation(None, "auto_hide_post", post, label=_post_label(post),
+                           reason=f"{Flag.AUTO_HIDE_AT} flags")
+    return flag
+
+
+def _hide(post: Post, reason: str) -> None:
+    post.is_hidden, post.hidden_reason, post.hidden_at = True, reason, utcnow()
+    search.queue_threads(post.thread_id)
+
+
+def _resolve_flags(post_id: int, resolution: str) -> None:
+    for flag in _open_flags(post_id):
+        flag.resolved_at, flag.resolution = utcnow(), resolution
+
+
+def hide_post(*, moderator: User, post: Post, reason: str) -> Post:
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Say why the post is hidden: its author and other moderators see it.", field="reason")
+    if len(reason) > REASON_MAX:
+        raise ServiceError(f"Keep the reason under {REASON_MAX} characters.", field="reason")
+    with transaction():
+        post = db.session.merge(post)
+        _hide(post, reason)
+        _resolve_flags(post.id, "hidden")
+        log_moderation(moderator, "hide_post", post, label=_post_label(post), reason=reason)
+    return post
+
+
+def unhide_post(*, moderator: User, post: Post, reason: str = "") -> Post:
+    if not post.is_hidden:
+        raise ServiceError("That post is not hidden.")
+    with transaction():
+        post = db.session.merge(post)
+        post.is_hidden, post.hidden_reason, post.hidden_at = False, "", None
+        _resolve_flags(post.id, "dismissed")
+        search.queue_threads(post.thread_id)
+        log_moderation(moderator, "unhide_post", post, label=_post_label(post), reason=reason.strip())
+    return post
+
+
+def dismiss_flags(*, moderator: User, post: Post, reason: str = "") -> Post:
+    """The post is fine: close its flags (and show it again if the flags had hidden it)."""
+    with transaction():
+        post = db.session.merge(post)
+        if post.is_hidden and post.hidden_reason.startswith("Hidden automatically"):
+            post.is_hidden, post.hidden_reason, post.hidden_at = False, "", None
+            search.queue_threads(post.thread_id)
+        _resolve_flags(post.id, "dismissed")
+        log_moderation(moderator, "dismiss_flags", post, label=_post_label(post), reason=reason.strip())
+    return post
+
+
+@dataclass
+class FlaggedPost:
+    post: Post
+    flags: list[Flag]
+
+
+def flagged_posts(*, limit: int = 50) -> list[FlaggedPost]:
+    """Posts with open flags, most flagged first, with their flags (two statements)."""
+    flags = list(db.session.scalars(
+        select(Flag).options(joinedload(Flag.user), joinedload(Flag.post).joinedload(Post.thread),
+                             joinedload(Flag.post).joinedload(Post.author))
+        .where(Flag.resolved_at.is_(None)).order_by(Flag.created_at)))
+    by_post: dict[int, FlaggedPost] = {}
+    for flag in flags:
+        by_post.setdefault(flag.post_id, FlaggedPost(flag.post, [])).flags.append(flag)
+    return sorted(by_post.values(), key=lambda f: (-len(f.flags), f.flags[0].created_at))[:limit]
+
+
+def open_flag_count() -> int:
+    return db.session.scalar(select(func.count(func.distinct(Flag.post_id))).where(Flag.resolved_at.is_(None))) or 0
+
+
+def get_post(post_id: int) -> Post | None:
+    return db.session.scalar(select(Post).options(joinedload(Post.thread), joinedload(Post.author))
+                             .where(Post.id == post_id))

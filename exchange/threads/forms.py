@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from ..models import Flag
 from ..taxonomy.forms import tags_field
 
 TITLE_MIN, TITLE_MAX = 5, 150
@@ -47,3 +48,9 @@ class EditPostForm(FlaskForm):
 
 class PreviewForm(FlaskForm):
     body = TextAreaField()
+
+
+class FlagForm(FlaskForm):
+    reason = SelectField("Why does it need a moderator?", choices=list(Flag.REASONS.items()), default="needs_review")
+    note = TextAreaField("Anything the moderators should know", description="Optional, up to 500 characters.",
+                         validators=[Length(max=500, message="Keep the note under 500 characters.")])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -10,12 +10,14 @@ from markupsafe import Markup
 from ..fragments import CSRF_SLOT, fragment, with_csrf
 from ..htmx import hx_redirect, is_htmx, render, vary_on_htmx
 from ..markup import render_markdown
-from ..permissions import (can_edit_post, can_reply, can_view_thread, can_start_thread, member_required, require,
-                           require_found)
+from ..forms import ServiceError, attach_error
+from ..moderation import services as moderation
+from ..permissions import (can_edit_post, can_flag, can_reply, can_view_thread, can_start_thread, member_required,
+                           require, require_found)
 from . import services
 from ..taxonomy.forms import read_tags
 from ..taxonomy.services import tag_field_value
-from .forms import BODY_MAX, EditPostForm, PreviewForm, ReplyForm, ThreadForm
+from .forms import BODY_MAX, EditPostForm, FlagForm, PreviewForm, ReplyForm, ThreadForm
 
 bp = Blueprint("threads", __name__)
 PREVIEW_ID = re.compile(r"[a-z0-9-]{1,60}")
@@ -137,9 +139,10 @@ def reply_form_html(thread, page: int, form: ReplyForm | None = None, preview: s
 
 def posts_html(thread, page: int, *, skip_first: bool = False):
     """A page of posts, shared by readers with the same controls on it (cached until content changes)."""
-    return fragment("posts", thread.id, page, skip_first, services.viewer_signature(thread, page, current_user),
+    html = fragment("posts", thread.id, page, skip_first, services.viewer_signature(thread, page, current_user),
                     render=lambda: render_template("threads/_posts.html", thread=thread, skip_first=skip_first,
-                                                   posts=services.thread_posts(thread, page)))
+                                                   posts=services.thread_posts(thread, page), csrf_value=CSRF_SLOT))
+    return with_csrf(html, generate_csrf())  # a member may read in several sessions, each with its own token
 
 
 @bp.route("/t/<int:thread_id>/reply", methods=["POST"])
@@ -173,6 +176,28 @@ def reply(thread_id: int):
     return render_template("threads/thread.html", thread=thread, form=form, head_html=head_html(thread),
                            posts_html=posts_html(thread, page), reply_form_html=reply_form_html(thread, page, form, preview),
                            first_post=_promotable_first_post(thread, page)), status
+
+
+@bp.route("/p/<int:post_id>/flag", methods=["GET", "POST"])
+@member_required
+def flag_post(post_id: int):
+    """A member asks the moderators to look at a post (the third member's flag hides it for review)."""
+    post = _visible_post(post_id)
+    require(can_flag(current_user, post), "You cannot flag this post.")
+    form = FlagForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            moderation.flag_post(member=current_user, post=post, reason=form.reason.data, note=form.note.data or "")
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            if is_htmx():
+                return vary_on_htmx(make_response(render_template("threads/_flagged.html", post=post)))
+            flash("Thanks: the moderators will look at this post.", "success")
+            return redirect(_post_url(post), code=303)
+    status = 422 if request.method == "POST" else 200
+    template = "threads/_flag_form.html" if is_htmx() else "threads/flag.html"
+    return vary_on_htmx(make_response(render_template(template, post=post, form=form), status))
 
 
 @bp.route("/p/<int:post_id>")

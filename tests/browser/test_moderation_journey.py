@@ -1,0 +1,49 @@
+"""Flag a post as a member, resolve it from the queue as a moderator with htmx, see the log entry."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from exchange.extensions import db
+from exchange.models import Role, Thread
+from exchange.threads import services as threads
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_flag_then_hide_from_the_queue_and_read_the_log(page, make_user, make_thread, page_errors, artifacts):
+    author = make_user(username="sam", display_name="Sam Seller")
+    thread = make_thread(author=author, title="Staffing the summer bridge program")
+    reply = threads.reply(author=author, thread=db.session.get(Thread, thread.id), body="Cheap watches, click here!")
+    make_user(username="rosa", email="rosa@example.org", display_name="Rosa Reader")
+    make_user(username="mod", email="mod@example.org", role=Role.MODERATOR, display_name="Mo Derator")
+
+    sign_in(page, "rosa@example.org", PASSWORD)
+    page.goto(f"/t/{thread.id}")
+    page.evaluate("window.__marker = 1")
+    post = page.locator(f"#post-{reply.id}")
+    post.get_by_role("link", name="Flag").click()
+    post.get_by_label("Why does it need a moderator?").select_option("spam")
+    post.get_by_label("Anything the moderators should know").fill("An advert, not a reply.")
+    post.get_by_role("button", name="Send to the moderators").click()
+    expect(post).to_contain_text("the moderators will look at this post")
+    assert page.evaluate("window.__marker") == 1
+    page.locator("header").get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/")
+
+    sign_in(page, "mod@example.org", PASSWORD)
+    page.goto("/mod")
+    page.evaluate("window.__marker = 1")
+    item = page.locator(".queue-item", has_text="Cheap watches")
+    expect(item).to_contain_text("An advert, not a reply.")
+    item.get_by_label(f"Reason for hiding post {reply.id}").fill("Advertising")
+    item.get_by_role("button", name="Hide").click()
+    expect(page.locator("#mod-queue")).to_contain_text("No flagged posts")
+    assert page.evaluate("window.__marker") == 1
+    page.screenshot(path=str(artifacts / "moderation-queue.png"), full_page=True)
+    page.goto("/mod/log")
+    expect(page.locator("main")).to_contain_text("hide post")
+    expect(page.locator("main")).to_contain_text("Advertising")
+    assert page_errors == []
