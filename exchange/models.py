@@ -104,6 +104,8 @@ class User(UserMixin, db.Model):
     bio_source: Mapped[str] = mapped_column(Text, default="", server_default="")
     bio_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     offer_capacity: Mapped[int | None]  # offers a month, when the member sets a limit
+    suspended_until: Mapped[datetime | None]  # None while suspended: until a moderator reinstates
+    suspension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Per-field visibility (a Visibility value); members/privacy.py is the one place that reads these.
     show_headline: Mapped[str] = mapped_column(String(8), default=Visibility.MEMBERS, server_default="members")
     show_organisation: Mapped[str] = mapped_column(String(8), default=Visibility.MEMBERS, server_default="members")

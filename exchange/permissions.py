@@ -10,7 +10,7 @@ from functools import wraps
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from .models import Post, Status, Thread, User
+from .models import Post, Role, Status, Thread, User
 
 
 def is_member(user: User) -> bool:
@@ -39,6 +39,13 @@ def can_edit_post(user: User, post: Post) -> bool:
     if not is_member(user):
         return False
     return post.author_id == user.id or can_moderate(user)
+
+
+def can_suspend(user: User, member: User) -> bool:
+    """Moderators suspend members; only admins suspend moderators; nobody suspends themselves."""
+    if not can_moderate(user) or user.id == member.id:
+        return False
+    return member.role == Role.MEMBER or user.is_admin
 
 
 def can_flag(user: User, post: Post) -> bool:

@@ -142,7 +142,7 @@ def test_a_suspended_member_cannot_sign_in_and_is_signed_out_at_the_next_request
     assert client.get("/threads").status_code == 302
     response = client.submit("/login", {"email": "lee@example.org", "password": PASSWORD})
     assert response.status_code == 422
-    assert "can't sign in" in visible(response)
+    assert "This account is suspended" in visible(response)
 
 
 def test_login_rehashes_the_password_when_the_argon2_parameters_change(app, client, make_user):

@@ -137,3 +137,12 @@ def test_flagging_works_without_javascript(app, scene):
     assert "Send to the moderators" in visible(client.get(f"/p/{scene['post'].id}/flag"))
     response = client.submit(f"/p/{scene['post'].id}/flag", {"reason": "inappropriate", "note": ""})
     assert response.status_code == 303 and f"#post-{scene['post'].id}" in response.headers["Location"]
+
+
+def test_moderators_see_how_much_is_waiting_in_the_header(app, scene, make_user):
+    from exchange.models import Status
+    make_user(username="newbie", status=Status.PENDING)
+    flag(app, scene["members"][0], scene["post"])
+    html = as_(app, scene["moderator"]).get("/threads").get_data(as_text=True)
+    assert 'title="2 waiting for a moderator">2</span>' in html
+    assert "waiting for a moderator" not in as_(app, scene["members"][1]).get("/threads").get_data(as_text=True)

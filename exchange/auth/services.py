@@ -70,6 +70,13 @@ def check_credentials(email: str, password: str) -> SignIn:
             user.password_hash = hash_password(password)
     if user.status == Status.PENDING:
         return SignIn(None, "Your account is waiting for a moderator's approval. We'll email you when it's approved.")
+    if user.status == Status.SUSPENDED and user.suspended_until is not None and user.suspended_until <= utcnow():
+        from ..moderation.services import lift_expired_suspensions
+        lift_expired_suspensions()
+        user = user_by_email(email)
+    if user.status == Status.SUSPENDED:
+        until = f" until {user.suspended_until:%Y-%m-%d}" if user.suspended_until else ""
+        return SignIn(None, f"This account is suspended{until}. Contact the moderators if you think this is a mistake.")
     if user.status != Status.ACTIVE:
         return SignIn(None, "This account can't sign in. Contact the moderators if you think this is a mistake.")
     return SignIn(user)

@@ -9,7 +9,9 @@ from ..forms import ServiceError, attach_error
 from ..fragments import fragment
 from ..htmx import hx_redirect, is_htmx, vary_on_htmx
 from ..models import Offer, Sector, Visibility
-from ..permissions import can_contact, can_edit_profile, member_required, require, require_found
+from ..moderation.forms import SuspendForm
+from ..permissions import (can_contact, can_edit_profile, can_moderate, can_suspend, member_required, require,
+                           require_found)
 from ..taxonomy.forms import read_tags
 from . import directory as dir_service, privacy, regionmap, services
 from .forms import ContactForm, ProfileForm
@@ -52,11 +54,12 @@ def index():
 @bp.route("/members/<username>")
 @member_required
 def profile(username: str):
-    member = require_found(services.get_member(username))
+    member = require_found(services.get_member(username, include_suspended=can_moderate(current_user)))
     audience = privacy.audience_of(current_user).as_owner(current_user.id)
     return render_template("members/profile.html", member=member, shown=privacy.view(member, audience),
                            contributions=services.contributions(member), contact_form=ContactForm(),
-                           is_owner=member.id == current_user.id, Visibility=Visibility, privacy=privacy)
+                           is_owner=member.id == current_user.id, Visibility=Visibility, privacy=privacy,
+                           suspend_form=SuspendForm() if can_suspend(current_user, member) else None)
 
 
 def _profile_form(member, formdata=None) -> ProfileForm:

@@ -25,13 +25,15 @@ EXPERTISE_LIMIT = 8
 AFFILIATION_LIMIT = 4
 
 
-def get_member(username: str) -> User | None:
-    """An active member with everything a profile shows (suspended and pending ones do not exist here)."""
+def get_member(username: str, *, include_suspended: bool = False) -> User | None:
+    """An active member with everything a profile shows (pending and invited ones do not exist here;
+    suspended ones only for moderators, who may reinstate them)."""
+    statuses = (Status.ACTIVE, Status.SUSPENDED) if include_suspended else (Status.ACTIVE,)
     return db.session.scalar(
         select(User).options(joinedload(User.region).joinedload(Region.parent),
                              selectinload(User.affiliations).joinedload(Affiliation.program),
                              selectinload(User.expertise), selectinload(User.offer_links))
-        .where(User.username == username.lower(), User.status == Status.ACTIVE))
+        .where(User.username == username.lower(), User.status.in_(statuses)))
 
 
 @dataclass

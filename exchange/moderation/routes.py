@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..forms import ServiceError
 from ..htmx import is_htmx, render
-from ..permissions import can_moderate, member_required, require, require_found
+from ..permissions import can_moderate, can_suspend, member_required, require, require_found
 from . import services
-from .forms import ReasonForm
+from .forms import ReasonForm, SuspendForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/mod")
 
@@ -33,6 +35,7 @@ def _done(message: str):
 
 @bp.route("")
 def queue():
+    services.lift_expired_suspensions()
     return _queue(None)
 
 
@@ -93,6 +96,40 @@ def decide_post(post_id: int, verb: str):
         flash(message, "success")
         return redirect(url_for("threads.post", post_id=post.id), code=303)
     return _done(message)
+
+
+@bp.route("/members/<int:user_id>/suspend", methods=["POST"])
+def suspend(user_id: int):
+    member = require_found(services.get_user(user_id))
+    require(can_suspend(current_user, member), "You cannot suspend this member.")
+    form = SuspendForm()
+    if form.validate_on_submit():
+        until = datetime.combine(form.until.data, time.min) if form.until.data else None
+        try:
+            services.suspend_member(moderator=current_user, member=member, reason=form.reason.data, until=until)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Suspended {member.display_name}.", "success")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("members.profile", username=member.username), code=303)
+
+
+@bp.route("/members/<int:user_id>/reinstate", methods=["POST"])
+def reinstate(user_id: int):
+    member = require_found(services.get_user(user_id))
+    require(can_suspend(current_user, member), "You cannot reinstate this member.")
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400, description="The reason is too long (500 characters at most).")
+    try:
+        services.reinstate_member(moderator=current_user, member=member, reason=form.reason.data or "")
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"{member.display_name} is a member again.", "success")
+    return redirect(url_for("members.profile", username=member.username), code=303)
 
 
 @bp.route("/log")

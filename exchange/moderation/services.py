@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -10,7 +11,8 @@ from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
 from ..mail import send_mail
-from ..models import Affiliation, Flag, ModerationLog, Post, Status, Thread, User, utcnow
+from ..fragments import cached
+from ..models import Affiliation, Flag, ModerationLog, Post, Status, TagProposal, Thread, User, utcnow
 from ..search import outbox as search
 
 
@@ -193,3 +195,70 @@ def open_flag_count() -> int:
 def get_post(post_id: int) -> Post | None:
     return db.session.scalar(select(Post).options(joinedload(Post.thread), joinedload(Post.author))
                              .where(Post.id == post_id))
+
+
+# --- suspensions ---------------------------------------------------------------------------------
+
+def suspend_member(*, moderator: User, member: User, reason: str, until: datetime | None = None) -> User:
+    """The member is signed out at their next request, cannot sign in, and leaves the directory and search."""
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Say why: the member is told, and other moderators see it in the log.", field="reason")
+    if len(reason) > REASON_MAX:
+        raise ServiceError(f"Keep the reason under {REASON_MAX} characters.", field="reason")
+    if until is not None and until <= utcnow():
+        raise ServiceError("The end of a suspension must be in the future.", field="until")
+    if member.status != Status.ACTIVE:
+        raise ServiceError(f"{member.display_name} is not an active member.")
+    with transaction():
+        member = db.session.merge(member)
+        member.status, member.suspension_reason, member.suspended_until = Status.SUSPENDED, reason, until
+        search.queue_members(member.id)
+        ending = f" until {until:%Y-%m-%d}" if until else ""
+        log_moderation(moderator, "suspend_member", member, label=member.username, reason=reason + ending)
+    send_mail(member.email, "Your Exchange account is suspended",
+              f"A moderator suspended your Exchange account{ending}.\n\nReason: {reason}\n\n"
+              "If you think this is a mistake, reply to this message.\n")
+    return member
+
+
+def _reinstate(member: User) -> None:
+    member.status, member.suspension_reason, member.suspended_until = Status.ACTIVE, "", None
+    search.queue_members(member.id)
+
+
+def reinstate_member(*, moderator: User, member: User, reason: str = "") -> User:
+    if member.status != Status.SUSPENDED:
+        raise ServiceError(f"{member.display_name} is not suspended.")
+    with transaction():
+        member = db.session.merge(member)
+        _reinstate(member)
+        log_moderation(moderator, "reinstate_member", member, label=member.username, reason=reason.strip())
+    return member
+
+
+def lift_expired_suspensions() -> int:
+    """Suspensions whose end has passed are lifted (logged as the system's action)."""
+    due = select(User.id).where(User.status == Status.SUSPENDED, User.suspended_until.is_not(None),
+                                User.suspended_until <= utcnow())
+    if db.session.scalar(select(func.count()).select_from(due.subquery())) == 0:
+        return 0
+    with transaction():
+        members = list(db.session.scalars(select(User).where(User.id.in_(due))))
+        for member in members:
+            _reinstate(member)
+            log_moderation(None, "suspension_ended", member, label=member.username)
+    return len(members)
+
+
+def queue_count() -> int:
+    """Everything awaiting a moderator (for the header): cached until anything changes."""
+    def count() -> int:
+        pending = select(func.count()).select_from(User).where(User.status == Status.PENDING).scalar_subquery()
+        flagged = (select(func.count(func.distinct(Flag.post_id))).where(Flag.resolved_at.is_(None))
+                   .scalar_subquery())
+        proposals = (select(func.count()).select_from(TagProposal).where(TagProposal.status == TagProposal.PENDING)
+                     .scalar_subquery())
+        return db.session.scalar(select(pending + flagged + proposals)) or 0
+
+    return cached("moderation-queue-count", compute=count, timeless=True)
