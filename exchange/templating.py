@@ -9,6 +9,7 @@ from flask_wtf.csrf import generate_csrf
 from . import permissions
 from .members import privacy
 from .moderation import services as moderation
+from .threads import services as threads
 from .models import Flag, Offer, Sector, utcnow
 
 HTMX_VERSION = "2.0.11"
@@ -48,6 +49,7 @@ def configure_templates(app: Flask) -> None:
         offer_labels=Offer.LABELS,
         flag_reasons=Flag.REASONS,
         moderation_queue_count=lambda: moderation.queue_count(),
+        move_categories=lambda: threads.categories(),
         # A member as every member may see them: for pages and fragments shared by all readers.
         seen_by_all=lambda user: privacy.view(user, privacy.EVERY_MEMBER),
         sector_labels=Sector.LABELS,

@@ -104,3 +104,25 @@ def test_who_may_suspend_whom(app, people, actor, target, allowed):
 def test_suspending_needs_csrf(app, people):
     response = as_(app, people["moderator"]).post(f"/mod/members/{people['member'].id}/suspend", data={"reason": "x"})
     assert response.status_code == 400
+
+
+def test_a_moderator_moves_a_thread_and_the_counts_and_log_follow(app, people, make_thread, make_category):
+    from exchange.models import Category, Thread
+    source = make_category(name="Talent and human capital")
+    target = make_category(name="Data and analytics")
+    thread = make_thread(author=people["member"], category=source, title="Which dashboards do principals use?")
+    client = as_(app, people["moderator"])
+    page = client.get(f"/t/{thread.id}")
+    assert 'for="move-category">Move to category' in page.get_data(as_text=True)
+    response = client.submit(f"/mod/threads/{thread.id}/move", {"category": str(target.id), "reason": "Wrong place"})
+    assert response.status_code == 303
+    assert db.session.get(Thread, thread.id).category_id == target.id
+    assert (db.session.get(Category, source.id).thread_count, db.session.get(Category, target.id).thread_count) == (0, 1)
+    assert "Which dashboards" in visible(client.get(f"/c/{target.slug}"))
+    row = db.session.query(ModerationLog).filter_by(action="move_thread").one()
+    assert row.reason == "Talent and human capital → Data and analytics: Wrong place"
+    member = as_(app, people["other"])
+    assert member.submit(f"/mod/threads/{thread.id}/move", {"category": str(source.id)}).status_code == 403
+    assert "move-category" not in member.get(f"/t/{thread.id}").get_data(as_text=True)
+    bad = client.submit(f"/mod/threads/{thread.id}/move", {"category": "999"})
+    assert bad.status_code == 303 and "Choose a category" in visible(client.get(f"/t/{thread.id}"))

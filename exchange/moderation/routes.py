@@ -69,6 +69,25 @@ def lock_thread(thread_id: int, verb: str):
     return redirect(url_for("threads.thread", thread_id=thread.id, slug=thread.slug), code=303)
 
 
+@bp.route("/threads/<int:thread_id>/move", methods=["POST"])
+def move_thread(thread_id: int):
+    thread = require_found(services.get_thread(thread_id))
+    category_id = request.form.get("category", "")
+    category = services.get_category(int(category_id)) if category_id.isdigit() else None
+    form = ReasonForm()
+    if category is None or not form.validate_on_submit():
+        flash("Choose a category to move the thread to (and a reason of at most 500 characters).", "error")
+    else:
+        try:
+            services.move_thread(moderator=current_user, thread=thread, category=category,
+                                 reason=form.reason.data or "")
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Moved to {category.name}.", "success")
+    return redirect(url_for("threads.thread", thread_id=thread.id, slug=thread.slug), code=303)
+
+
 @bp.route("/posts/<int:post_id>/<any(hide, unhide, dismiss):verb>", methods=["POST"])
 def decide_post(post_id: int, verb: str):
     """Hide or unhide a post with a reason, or dismiss its flags; from the queue (htmx) or the thread."""

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..forms import ServiceError
 from ..mail import send_mail
 from ..fragments import cached
-from ..models import Affiliation, Flag, ModerationLog, Post, Status, TagProposal, Thread, User, utcnow
+from ..models import Affiliation, Category, Flag, ModerationLog, Post, Status, TagProposal, Thread, User, utcnow
 from ..search import outbox as search
 
 
@@ -262,3 +262,23 @@ def queue_count() -> int:
         return db.session.scalar(select(pending + flagged + proposals)) or 0
 
     return cached("moderation-queue-count", compute=count, timeless=True)
+
+
+def move_thread(*, moderator: User, thread: Thread, category: Category, reason: str = "") -> Thread:
+    if thread.category_id == category.id:
+        raise ServiceError(f"The thread is already in {category.name}.")
+    with transaction():
+        thread = db.session.merge(thread)
+        source = db.session.get(Category, thread.category_id)
+        if thread.status == Thread.PUBLISHED:
+            source.thread_count -= 1
+            db.session.merge(category).thread_count += 1
+        thread.category_id = category.id
+        search.queue_threads(thread.id)
+        log_moderation(moderator, "move_thread", thread, label=thread.title,
+                       reason=f"{source.name} → {category.name}" + (f": {reason.strip()}" if reason.strip() else ""))
+    return thread
+
+
+def get_category(category_id: int) -> Category | None:
+    return db.session.get(Category, category_id)
