@@ -316,3 +316,11 @@ def test_a_new_alias_finds_existing_content(backend, app, taxonomy, member_clien
     add_alias(tag=taxonomy["principal"], name="Headmaster", program=None)
     outbox.drain()
     assert ids(member_client, "headmaster") == [thread.id]
+
+
+def test_a_match_deep_in_a_long_thread_is_highlighted(backend, app, make_user, make_thread, member_client):
+    filler = " ".join(["Our district reviewed attendance and scheduling every week."] * 120)   # ~7,000 characters
+    make_thread(author=make_user(), title="A long retrospective", body=f"{filler} The turning point was a quokka.")
+    outbox.drain()
+    page = member_client.get("/search", query_string={"q": "quokka"}).get_data(as_text=True)
+    assert "<mark>quokka</mark>" in page

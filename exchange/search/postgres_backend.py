@@ -23,12 +23,13 @@ from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR, array, inse
 from ..extensions import db
 from .backend import MARK_END, MARK_START, NEWEST, Hit, Results, SearchBackend
 from .analysis import phrase_pairs, word_pairs
-from .documents import Document
+from .documents import Document, key
 from .plan import Plan
 
-FACET_SAMPLE = 1_000    # counts stop here ("1,000+"): counting every match of a common word costs more than it tells
+FACET_SAMPLE = 500      # counts stop here ("500+"): counting every match of a common word costs more than it tells
 RANK_LIMIT = 3_000      # ts_rank_cd for up to this many matches; beyond, newest first (an index scan)
-HEADLINE_CHARS = 8_000
+HEADLINE_CHARS = 3_000  # the text ts_headline reads per hit (its cost grows with it)
+WINDOW_SEARCH_CHARS = 30_000  # how far into a document the snippet window looks for the first word
 CONFIG = literal_column("'english'::regconfig")
 
 documents_table = Table(
@@ -139,8 +140,9 @@ class PostgresBackend(SearchBackend):
             return Results()
         where, ranking = conditions(plan, doctype)
         results = Results()
-        matched = select(D.kind, D.tag_ids, D.region_ids, D.category_id).where(and_(*where)) \
+        matched = select(D.doc_id, D.kind, D.tag_ids, D.region_ids, D.category_id).where(and_(*where)) \
             .limit(FACET_SAMPLE + 1).cte("matched")
+        found_ids: list[int] = []
         if facets:
             rows = db.session.execute(union_all(
                 select(literal("total"), literal(""), func.count()).select_from(matched),
@@ -149,10 +151,14 @@ class PostgresBackend(SearchBackend):
                 _unnest_counts(matched, "region", matched.c.region_ids),
                 select(literal("category"), func.cast(matched.c.category_id, Text), func.count())
                 .where(matched.c.category_id.is_not(None)).group_by(matched.c.category_id),
+                # The matching ids too: when they are all of them, the page is read by id, not matched again.
+                select(literal("id"), func.cast(matched.c.doc_id, Text), literal(1)),
             )).all()
             results.facets = {name: {} for name in ("kind", "tag", "region", "category")}
             for name, value, count in rows:
-                if name == "total":
+                if name == "id":
+                    found_ids.append(int(value))
+                elif name == "total":
                     results.total = count
                 else:
                     results.facets[name][str(value)] = count
@@ -166,11 +172,17 @@ class PostgresBackend(SearchBackend):
         score = func.ts_rank_cd(D.tsv, ranking, 1) if ranked else literal(0.0)
         order = [desc(score), desc(D.created)] if ranked else [desc(D.created)]
         position = func.row_number().over(order_by=order).label("position")
+        on_page = [D.key.in_([key(doctype, i) for i in found_ids])] if results.complete and found_ids else where
         page_rows = select(D.doc_id, D.doctype, D.title, D.body, score.label("score"), position) \
-            .where(and_(*where)).order_by(*order).offset((page - 1) * per_page).limit(per_page).subquery()
+            .where(and_(*on_page)).order_by(*order).offset((page - 1) * per_page).limit(per_page).subquery()
         marks = f"StartSel={MARK_START}, StopSel={MARK_END}"
         if ranking is not None:
-            snippet = func.ts_headline(CONFIG, func.left(page_rows.c.body, HEADLINE_CHARS), ranking, literal(
+            # ts_headline parses all it is given: give it a window that starts a little before the
+            # first searched word, so a match deep in a long thread still gets its highlight.
+            first = next((c.words[0].lower() for c in plan.clauses if c.words), "")
+            at = func.strpos(func.lower(func.left(page_rows.c.body, WINDOW_SEARCH_CHARS)), first)
+            window = func.substr(page_rows.c.body, func.greatest(at - 300, 1), HEADLINE_CHARS)
+            snippet = func.ts_headline(CONFIG, window, ranking, literal(
                 f"{marks}, MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \""))
             title = func.ts_headline(CONFIG, page_rows.c.title, ranking, literal(f"{marks}, HighlightAll=true"))
         else:
