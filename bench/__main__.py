@@ -54,6 +54,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     database = HERE / "data" / "bench.db"
     if args.reuse and database.exists():
+        dataset.migrate(database)
         made = {**dataset.counts(database), "generate_seconds": None}
         log(f"Reusing {database}: {made}")
     else:

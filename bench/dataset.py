@@ -89,6 +89,14 @@ def generate_at(url: str, instance: Path, *, members: int, threads: int, posts: 
             "generate_seconds": round(time.perf_counter() - started, 1)}
 
 
+def migrate(path: Path) -> None:
+    """Bring a reused database up to the current schema (new migrations since it was generated)."""
+    app = _app(f"sqlite:///{path}", path.parent / "instance")
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        db.engine.dispose()
+
+
 def _batched(conn, table, rows) -> None:
     for i in range(0, len(rows), BATCH):
         conn.execute(insert(table), rows[i:i + BATCH])

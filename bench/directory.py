@@ -107,6 +107,7 @@ DATABASE = Path(__file__).resolve().parent / "data" / "directory.db"
 def run(args, log) -> dict:
     database = DATABASE
     if args.reuse and database.exists():
+        dataset.migrate(database)
         made = {"members": args.directory_members, "generate_seconds": None}
         log(f"Reusing {database}")
     else:
