@@ -80,8 +80,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "ARGON2_PARALLELISM": int(env.get("ARGON2_PARALLELISM", "4")),
         "RESET_TOKEN_HOURS": 2,
         "INVITE_TOKEN_DAYS": 14,
-        # Contact requests a member may send (the limits library's notation), counted in the rate-limit store.
-        "CONTACT_RATE_LIMIT": env.get("CONTACT_RATE_LIMIT", "5 per hour; 20 per day"),
+        # Flood control (exchange/flood.py): what a member may send, in the limits library's notation,
+        # counted in the rate-limit store; stricter during a member's first week.
+        "FLOOD_LIMITS": {"thread": "10 per hour", "reply": "60 per hour",
+                         "contact": env.get("CONTACT_RATE_LIMIT", "5 per hour; 20 per day")},
+        "FLOOD_LIMITS_NEWCOMER": {"thread": "3 per hour", "reply": "15 per hour", "contact": "2 per hour; 5 per day"},
         "SQL_COUNT_HEADER": env.get("SQL_COUNT_HEADER") == "1",
         "THREADS_PER_PAGE": 30,
         "POSTS_PER_PAGE": 20,

@@ -387,7 +387,8 @@ def test_contact_mail_replies_to_the_sender(app, network):
 
 
 def test_contact_requests_are_rate_limited_without_losing_the_text(app, network):
-    app.config["CONTACT_RATE_LIMIT"] = "2 per hour"
+    app.config["FLOOD_LIMITS"] = {**app.config["FLOOD_LIMITS"], "contact": "2 per hour"}
+    app.config["FLOOD_LIMITS_NEWCOMER"] = {**app.config["FLOOD_LIMITS_NEWCOMER"], "contact": "2 per hour"}
     client = client_for(app, network["vic"])
     for target in ("ana", "ben"):
         assert client.submit(f"/members/{target}/contact", {"message": MESSAGE}, htmx=True).status_code == 200

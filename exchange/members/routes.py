@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, make_response, render_template, request, url_for
+from flask import Blueprint, flash, make_response, render_template, request, url_for
 from flask_login import current_user
-from limits import parse_many
 
-from ..extensions import limiter
+from .. import flood
 from ..forms import ServiceError, attach_error
 from ..fragments import fragment
 from ..htmx import hx_redirect, is_htmx, vary_on_htmx
@@ -115,14 +114,6 @@ def edit(username: str):
                                          privacy=privacy), status)
 
 
-def _contact_limits():
-    return parse_many(current_app.config["CONTACT_RATE_LIMIT"])
-
-
-def _contact_allowed(user_id: int) -> bool:
-    return all(limiter.limiter.test(item, "contact", str(user_id)) for item in _contact_limits())
-
-
 @bp.route("/members/<username>/contact", methods=["POST"])
 @member_required
 def contact(username: str):
@@ -131,11 +122,8 @@ def contact(username: str):
     form = ContactForm()
     sent = False
     if form.validate():
-        if not _contact_allowed(current_user.id):
-            form.message.errors = [*form.message.errors, (
-                "You have sent as many contact requests as we allow for now "
-                f"({current_app.config['CONTACT_RATE_LIMIT'].replace(';', ',')}). "
-                "Your message is still here: send it a little later.")]
+        if not flood.allowed("contact", current_user):
+            form.message.errors = [*form.message.errors, flood.refusal("contact", current_user)]
         else:
             try:
                 services.send_contact_request(sender=current_user, recipient=member, message=form.message.data,
@@ -143,8 +131,7 @@ def contact(username: str):
             except ServiceError as error:
                 attach_error(form, error)
             else:
-                for item in _contact_limits():
-                    limiter.limiter.hit(item, "contact", str(current_user.id))
+                flood.record("contact", current_user)
                 sent = True
     if not is_htmx():
         if sent:

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from ..fragments import CSRF_SLOT, fragment, with_csrf
 from ..htmx import hx_redirect, is_htmx, render, vary_on_htmx
 from ..markup import render_markdown
+from .. import flood
 from ..forms import ServiceError, attach_error
 from ..moderation import services as moderation
 from ..permissions import (can_edit_post, can_flag, can_reply, can_view_thread, can_start_thread, member_required,
@@ -92,7 +93,10 @@ def new_thread():
         chosen = services.category_by_slug(request.args["category"])
         form.category.data = chosen.id if chosen else None
     preview = _preview(form)
-    if preview is None and form.validate_on_submit() and (choice := read_tags(form.tags)):
+    if preview is None and form.validate_on_submit() and not flood.allowed("thread", current_user):
+        form.form_errors.append(flood.refusal("thread", current_user))
+    elif preview is None and form.validate_on_submit() and (choice := read_tags(form.tags)):
+        flood.record("thread", current_user)
         thread = services.start_thread(author=current_user, title=form.title.data,
                                        category_id=form.category.data, body=form.body.data,
                                        tags=choice.tags, proposals=choice.unknown)
@@ -152,7 +156,10 @@ def reply(thread_id: int):
     require(can_reply(current_user, thread), "This thread is locked: it takes no new replies.")
     form = ReplyForm()
     preview = _preview(form)
-    if preview is None and form.validate_on_submit():
+    if preview is None and form.validate_on_submit() and not flood.allowed("reply", current_user):
+        form.form_errors.append(flood.refusal("reply", current_user))
+    elif preview is None and form.validate_on_submit():
+        flood.record("reply", current_user)
         post = services.reply(author=current_user, thread=thread, body=form.body.data)
         page = services.page_of_post(post)
         shown_page = int(form.page.data) if (form.page.data or "").isdigit() else 0

@@ -1,0 +1,60 @@
+"""Flood control: per-member limits on new threads and replies, stricter in the first week; the text is kept."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from exchange.extensions import db
+from exchange.models import Post, Thread, User, utcnow
+from tests.helpers import visible
+
+
+@pytest.fixture
+def limits(app):
+    app.config["FLOOD_LIMITS"] = {"thread": "3 per hour", "reply": "3 per hour", "contact": "5 per hour"}
+    app.config["FLOOD_LIMITS_NEWCOMER"] = {"thread": "1 per hour", "reply": "2 per hour", "contact": "1 per hour"}
+
+
+def veteran(make_user, **kwargs):
+    user = make_user(**kwargs)
+    db.session.get(User, user.id).approved_at = utcnow() - timedelta(days=30)
+    db.session.commit()
+    return user
+
+
+def test_replies_past_the_limit_are_refused_with_the_text_kept(app, limits, make_user, make_thread, make_category):
+    thread = make_thread()
+    client = app.test_client().sign_in_as(veteran(make_user))
+    for n in range(3):
+        assert client.submit(f"/t/{thread.id}/reply", {"body": f"Reply number {n}", "page": "1"},
+                             htmx=True).status_code == 200
+    refused = client.submit(f"/t/{thread.id}/reply", {"body": "My fourth, carefully written reply", "page": "1"},
+                            htmx=True)
+    assert refused.status_code == 422
+    assert "as many replies as we allow for now (3 per hour)" in visible(refused)
+    assert "My fourth, carefully written reply" in refused.get_data(as_text=True)
+    assert db.session.query(Post).filter_by(thread_id=thread.id).count() == 4     # the opening post + 3
+
+
+def test_newcomers_have_stricter_limits(app, limits, make_user, make_category):
+    category = make_category()
+    newcomer = app.test_client().sign_in_as(make_user())        # approved just now
+    form = {"title": "How do you run data chats?", "category": str(category.id), "body": "We meet weekly.", "tags": ""}
+    assert newcomer.submit("/threads/new", form).status_code == 303
+    refused = newcomer.submit("/threads/new", {**form, "title": "A second question today"})
+    assert refused.status_code == 422 and "as many new threads as we allow for now (1 per hour)" in visible(refused)
+    assert "A second question today" in refused.get_data(as_text=True)
+    old_hand = app.test_client().sign_in_as(veteran(make_user))
+    assert old_hand.submit("/threads/new", form).status_code == 303
+    assert old_hand.submit("/threads/new", {**form, "title": "Another one"}).status_code == 303
+    assert db.session.query(Thread).count() == 3
+
+
+def test_limits_are_per_member(app, limits, make_user, make_thread):
+    thread = make_thread()
+    first, second = (app.test_client().sign_in_as(make_user()) for _ in range(2))
+    for client in (first, second):
+        for n in range(2):
+            assert client.submit(f"/t/{thread.id}/reply", {"body": f"Reply {n}", "page": "1"}, htmx=True).status_code == 200
+    assert first.submit(f"/t/{thread.id}/reply", {"body": "Third", "page": "1"}, htmx=True).status_code == 422
