@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, String, and_, cast, exists, func, literal,
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
+from ..facets import FacetValue
 from ..fragments import cached
 from ..models import (Affiliation, MemberExpertise, MemberOffer, Offer, Program, Region, Sector, Status, Tag,
                       TagAlias, User)
@@ -130,14 +131,6 @@ def reference() -> Reference:
         return Reference(regions, programs, tags, aliases, children)
 
     return cached("directory-reference", compute=load, timeless=True)
-
-
-@dataclass
-class FacetValue:
-    key: str
-    label: str
-    count: int
-    selected: bool
 
 
 @dataclass

@@ -133,14 +133,13 @@ def contact(username: str):
             else:
                 flood.record("contact", current_user)
                 sent = True
-    if not is_htmx():
-        if sent:
-            flash(f"Your message is on its way to {member.display_name}.", "success")
-            return hx_redirect(url_for("members.profile", username=member.username))
-    status = 200 if sent else 422
-    return vary_on_htmx(make_response(render_template("members/_contact.html", member=member, form=form,
-                                                      sent=sent), status)) if is_htmx() else make_response(
-        render_template("members/contact.html", member=member, form=form), status)
+    if is_htmx():
+        return vary_on_htmx(make_response(render_template("members/_contact.html", member=member, form=form,
+                                                          sent=sent), 200 if sent else 422))
+    if sent:
+        flash(f"Your message is on its way to {member.display_name}.", "success")
+        return hx_redirect(url_for("members.profile", username=member.username))
+    return make_response(render_template("members/contact.html", member=member, form=form), 422)
 
 
 @bp.route("/inbox")

@@ -88,6 +88,7 @@ def get_thread(thread_id: int) -> Thread | None:
 
 NOTE_MAX = 500
 REASON_MAX = 500
+AUTO_HIDDEN = f"Hidden automatically: flagged by {Flag.AUTO_HIDE_AT} members; awaiting review."
 
 
 def _post_label(post: Post) -> str:
@@ -116,7 +117,7 @@ def flag_post(*, member: User, post: Post, reason: str, note: str = "") -> Flag:
         flag.created_at = utcnow()
         db.session.flush()
         if not post.is_hidden and len(_open_flags(post.id)) >= Flag.AUTO_HIDE_AT:
-            _hide(post, f"Hidden automatically: flagged by {Flag.AUTO_HIDE_AT} members; awaiting review.")
+            _hide(post, AUTO_HIDDEN)
             log_moderation(None, "auto_hide_post", post, label=_post_label(post),
                            reason=f"{Flag.AUTO_HIDE_AT} flags")
     return flag
@@ -162,7 +163,7 @@ def dismiss_flags(*, moderator: User, post: Post, reason: str = "") -> Post:
     """The post is fine: close its flags (and show it again if the flags had hidden it)."""
     with transaction():
         post = db.session.merge(post)
-        if post.is_hidden and post.hidden_reason.startswith("Hidden automatically"):
+        if post.is_hidden and post.hidden_reason == AUTO_HIDDEN:
             post.is_hidden, post.hidden_reason, post.hidden_at = False, "", None
             search.queue_threads(post.thread_id)
         _resolve_flags(post.id, "dismissed")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..database import transaction
 from ..extensions import db
+from ..facets import FacetValue
 from ..forms import ServiceError
 from ..markup import render_markdown
 from ..search import outbox as search
@@ -209,14 +210,6 @@ class Filters:
                 "year": self.year or "", "sort": self.sort if self.sort != "newest" else ""}
         args.update(changes)
         return {k: v for k, v in args.items() if v}
-
-
-@dataclass
-class FacetValue:
-    key: str
-    label: str
-    count: int
-    selected: bool
 
 
 @dataclass
