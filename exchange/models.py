@@ -123,6 +123,9 @@ class User(UserMixin, db.Model):
     )
     expertise: Mapped[list[Tag]] = relationship(secondary="member_expertise", order_by="Tag.name")
     offer_links: Mapped[list[MemberOffer]] = relationship(cascade="all, delete-orphan")
+    # A moderator with scopes moderates those categories only; none means every category.
+    moderated_categories: Mapped[list[Category]] = relationship(secondary="moderator_categories",
+                                                                order_by="Category.name")
 
     __table_args__ = (Index("ix_users_status_display_name", "status", "display_name"),)
 
@@ -214,11 +217,15 @@ class Thread(db.Model):
     __table_args__ = (
         Index("ix_threads_last_post_at", "last_post_at"),
         Index("ix_threads_category_last_post_at", "category_id", "last_post_at"),
+        Index("ix_threads_pinned", "pinned"),  # nearly every row is "": finds the few pins at once
     )
     DISCUSSION = "discussion"
     PRACTICE = "practice"
     PUBLISHED = "published"
     DRAFT = "draft"  # only practices start as drafts, seen by their author alone
+    HELD = "held"    # a new member's thread, waiting for a moderator; seen by its author and moderators
+    MERGED = "merged"  # its posts moved into ``merged_into``; its URL redirects there
+    PIN_CATEGORY, PIN_GLOBAL = "category", "global"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default=DISCUSSION)
@@ -232,6 +239,10 @@ class Thread(db.Model):
     last_post_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_poster_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     is_locked: Mapped[bool] = mapped_column(default=False)
+    # "" (not pinned), PIN_CATEGORY (top of its category) or PIN_GLOBAL (also on /threads and home).
+    pinned: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    pinned_at: Mapped[datetime | None]
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"))
 
     category: Mapped[Category] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -246,6 +257,10 @@ class Thread(db.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.DRAFT
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == self.HELD
 
     @property
     def tags(self) -> list[Tag]:
@@ -275,9 +290,21 @@ class Post(db.Model):
     is_hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
     hidden_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     hidden_at: Mapped[datetime | None]
+    # Held posts wait for a moderator and are left out of the thread (and its counters) until approved.
+    review: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    held_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    edit_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     thread: Mapped[Thread] = relationship()
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    edited_by: Mapped[User | None] = relationship(foreign_keys=[edited_by_id])
+
+    SHOWN, HELD, REJECTED = "", "held", "rejected"
+
+    @property
+    def is_held(self) -> bool:
+        return self.review == self.HELD
 
 
 class ModerationLog(db.Model):
@@ -408,6 +435,7 @@ class Practice(db.Model):
     helpful_count: Mapped[int] = mapped_column(default=0)
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     reviewed_at: Mapped[datetime | None]
+    refresh_requested_at: Mapped[datetime | None]  # when the author was asked to review it (stale)
     source_post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
 
     thread: Mapped[Thread] = relationship(back_populates="practice")
@@ -508,3 +536,11 @@ class Flag(db.Model):
     user: Mapped[User] = relationship()
 
     __table_args__ = (UniqueConstraint("post_id", "user_id", name="uq_flags_post_id_user_id"),)
+
+
+class ModeratorCategory(db.Model):
+    """A moderator's scope: one category they moderate."""
+
+    __tablename__ = "moderator_categories"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True)
