@@ -18,7 +18,40 @@ def is_member(user: User) -> bool:
 
 
 def can_moderate(user: User) -> bool:
+    """Opens the moderation tools at all (a scoped moderator included)."""
     return is_member(user) and user.is_moderator
+
+
+def moderated_category_ids(user: User) -> frozenset[int] | None:
+    """The categories a scoped moderator moderates; None means every category (admins, unscoped moderators)."""
+    if not can_moderate(user) or user.is_admin:
+        return None
+    return frozenset(c.id for c in user.moderated_categories) or None
+
+
+def moderates_everywhere(user: User) -> bool:
+    """Site-wide duties (registrations, tags, suspensions, curation) belong to unscoped moderators and admins."""
+    return can_moderate(user) and moderated_category_ids(user) is None
+
+
+def can_moderate_category(user: User, category_id: int) -> bool:
+    if not can_moderate(user):
+        return False
+    scope = moderated_category_ids(user)
+    return scope is None or category_id in scope
+
+
+def can_moderate_thread(user: User, thread: Thread) -> bool:
+    return can_moderate_category(user, thread.category_id)
+
+
+def can_manage_roles(user: User) -> bool:
+    return is_member(user) and user.is_admin
+
+
+def can_curate(user: User) -> bool:
+    """Featuring practices and building collections."""
+    return moderates_everywhere(user)
 
 
 def can_read_forum(user: User) -> bool:
