@@ -10,6 +10,7 @@ from config import load_config
 from . import database  # noqa: F401 - registers the SQLite connection hooks
 from .auth.cli import users_cli
 from .auth.routes import bp as auth_bp
+from .curation.routes import bp as curation_bp
 from .demo.cli import demo_cli
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .fragments import configure_fragments
@@ -78,7 +79,8 @@ def configure_search(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    for blueprint in (site_bp, auth_bp, threads_bp, practices_bp, taxonomy_bp, search_bp, members_bp, moderation_bp):
+    for blueprint in (site_bp, auth_bp, threads_bp, practices_bp, taxonomy_bp, search_bp, members_bp, moderation_bp,
+                      curation_bp):
         app.register_blueprint(blueprint)
 
 

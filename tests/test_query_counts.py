@@ -91,3 +91,32 @@ def test_directory_pages_statements_do_not_grow_with_members(counting, app, make
     many = [_statements(client, url) for url in pages]
     assert few == many
     assert max(many) <= PAGE_BUDGET
+
+
+def test_curation_pages_statements_do_not_grow(counting, app, make_user, make_practice, taxonomy):
+    """The home page (with featured practices), a collection and the collections index stay within the budget."""
+    from exchange.curation import services as curation
+    from exchange.models import Role
+
+    curator = make_user(role=Role.ADMIN)
+    collection = curation.create_collection(curator=curator, title="Building a data culture")
+    curation.set_published(curator=curator, collection=collection, published=True)
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            practice = make_practice(title=f"Practice number {db.session.query(Thread).count() + 1}",
+                                     tags=[taxonomy["principal"], taxonomy["teacher-residency"]])
+            curation.add_item(curator=curator, collection=collection, thread=practice, note="Read this first.")
+            curation.feature(curator=curator, thread=practice)
+
+    add(1)
+    urls = ["/", f"/collections/{collection.slug}", "/collections"]
+    client = app.test_client().sign_in_as(make_user())
+    before = {url: _statements(client, url) for url in urls}
+    add(8)
+    after = {url: _statements(client, url) for url in urls}
+    assert before == after
+    assert max(after.values()) <= PAGE_BUDGET, after
+    curators = app.test_client().sign_in_as(curator)
+    assert _statements(curators, f"/collections/{collection.slug}/edit") <= PAGE_BUDGET
+    assert _statements(curators, "/curation/featured") <= PAGE_BUDGET

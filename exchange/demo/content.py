@@ -386,3 +386,43 @@ def bio(rng, first_name: str, expertise: list[str]) -> str:
     topics = ", ".join(e.lower() for e in expertise[:-1]) + (" and " if len(expertise) > 1 else "") + expertise[-1].lower()
     return (f"{rng.choice(BIO_OPENINGS)}\n\nThese days most of my time goes to {topics}. "
             f"{rng.choice(BIO_CLOSINGS)}\n\n— {first_name}")
+
+# Curated collections: (title, description, [(practice title, curator's note)])
+COLLECTIONS = [
+    ("First 90 days as a turnaround lead partner",
+     "For lead partners starting in a school that has been struggling for years. Read these in order: the first "
+     "sets the rhythm of your weeks, the rest are what that rhythm should produce before the first report card.",
+     [("The first 90 days as a turnaround lead partner",
+       "Start here. The weekly walkthrough-and-debrief routine is the spine of everything else."),
+      ("A cabinet routine that ends with owners and dates",
+       "Use this shape for your own leadership team meetings from week one."),
+      ("Home visits before the first day of school",
+       "Families in turnaround schools have heard promises before; visits are how trust starts."),
+      ("High-dosage tutoring built into the school day",
+       "The fastest academic win available to a new partner, if the schedule is fixed before August."),
+      ("Board goals with four measures, reviewed monthly",
+       "So that your board and your principals watch the same four numbers you do.")]),
+    ("Building a data culture",
+     "Data culture is a habit, not a dashboard. These practices show districts getting leaders to **use** "
+     "data in weekly decisions, from the principal's Monday email to the board's monthly review.",
+     [("An early-warning dashboard principals actually open",
+       "Notice what they cut: three indicators, refreshed nightly, delivered where principals already look."),
+      ("A research-practice partnership with a one-page question list",
+       "How to make a university partner answer the questions your cabinet is asking."),
+      ("Board goals with four measures, reviewed monthly",
+       "A data culture has to reach the board, or it stops at the cabinet door."),
+      ("A cabinet routine that ends with owners and dates",
+       "Every data review should end the way these meetings do: an owner and a date.")]),
+    ("Fixing the hiring season",
+     "Three practices for talent leads who open every August with vacancies: earlier offers, a residency "
+     "pipeline, and the budget rules that make both possible.",
+     [("Moving the hiring calendar from June to March",
+       "The cheapest change here, and the one that makes the others work."),
+      ("A paid teacher residency for math and special education",
+       "For the subjects an earlier calendar alone will not fill."),
+      ("Student-based budgeting with a hold-harmless year",
+       "Principals can only hire early when they know their allocation early.")]),
+]
+FEATURED = ["A paid teacher residency for math and special education",
+            "An early-warning dashboard principals actually open",
+            "Two-way text messaging in families' home languages"]

@@ -17,8 +17,10 @@ from sqlalchemy.orm import joinedload
 from ..database import refresh_statistics, transaction
 from ..extensions import db
 from ..markup import render_markdown
-from ..models import (Affiliation, Category, HelpfulMark, MemberOffer, Offer, Post, Practice, Program, Region, Role,
-                      Sector, Status, Tag, TagGroup, Thread, ThreadTag, User, Visibility, utcnow)
+from ..models import (Affiliation, Category, Collection, CollectionItem, FeaturedPractice, HelpfulMark, MemberOffer,
+                      Offer, Post, Practice, Program, Region, Role, Sector, Status, Tag, TagGroup, Thread, ThreadTag,
+                      User, Visibility, utcnow)
+from ..moderation.services import log_moderation
 from ..practices import services as practice_services
 from ..taxonomy import loader as taxonomy_loader
 from ..taxonomy import services as taxonomy
@@ -69,6 +71,7 @@ def load_demo(*, seed: int = 7, members: int = 200, threads: int = 300) -> LoadR
             tagger = _Tagger(rng)
             _discussions(rng, report, people, categories, metros, threads, tagger)
             _practices(rng, report, people, categories, metros, tagger)
+        _curation(report)
     refresh_statistics()
     return report
 
@@ -377,3 +380,37 @@ def _unique_username(base: str, taken: set[str]) -> str:
         n += 1
         candidate = f"{base}{n}"
     return candidate
+
+
+def _curation(report: LoadReport) -> None:
+    """Collections (matched by slug) and featured practices (only when none are featured yet, so a
+    curator's own choices survive another load), curated by the demo moderator."""
+    curator = db.session.scalar(select(User).where(User.email == f"moderator@{DEMO_DOMAIN}"))
+    titles = {title for _, _, items in content.COLLECTIONS for title, _ in items} | set(content.FEATURED)
+    db.session.flush()
+    practices: dict[str, Thread] = {}
+    for thread in db.session.scalars(select(Thread).where(Thread.kind == Thread.PRACTICE, Thread.title.in_(titles),
+                                                          Thread.status == Thread.PUBLISHED).order_by(Thread.id)):
+        practices.setdefault(thread.title, thread)
+    if curator is None or not practices:
+        return
+    existing = set(db.session.scalars(select(Collection.slug)))
+    for title, description, items in content.COLLECTIONS:
+        if slugify(title) in existing:
+            continue
+        collection = Collection(slug=slugify(title), title=title, description=description,
+                                description_html=render_markdown(description), curator_id=curator.id,
+                                is_published=True)
+        db.session.add(collection)
+        db.session.flush()
+        chosen = [(practices[t], note) for t, note in items if t in practices]
+        db.session.add_all([CollectionItem(collection_id=collection.id, thread_id=thread.id, position=n, note=note,
+                                           added_by_id=curator.id) for n, (thread, note) in enumerate(chosen, 1)])
+        log_moderation(curator, "create_collection", collection, label=title)
+        report.add("collections")
+    if db.session.scalar(select(func.count()).select_from(FeaturedPractice)) == 0:
+        for position, title in enumerate((t for t in content.FEATURED if t in practices), 1):
+            db.session.add(FeaturedPractice(thread_id=practices[title].id, position=position,
+                                            featured_by_id=curator.id))
+            log_moderation(curator, "feature_practice", practices[title], label=title)
+            report.add("featured practices")

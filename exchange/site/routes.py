@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
+from ..curation import services as curation
 from ..extensions import db
 from ..htmx import render
 from ..permissions import is_member
@@ -25,7 +26,9 @@ def home():
         return render_template("site/welcome.html")
     sidebar = fragment("home-sidebar", render=lambda: render_template(
         "site/_home_sidebar.html", categories=threads.categories(), practices=practices.highlights(limit=4)))
-    return render_template("site/home.html", sidebar=sidebar,
+    featured = fragment("home-featured", render=lambda: render_template(
+        "curation/_featured_home.html", practices=curation.featured_practices()))
+    return render_template("site/home.html", sidebar=sidebar, featured=featured,
                            thread_list=thread_list_html(page=1, pager=False, per_page=15))
 
 
