@@ -85,6 +85,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "FLOOD_LIMITS": {"thread": "10 per hour", "reply": "60 per hour",
                          "contact": env.get("CONTACT_RATE_LIMIT", "5 per hour; 20 per day")},
         "FLOOD_LIMITS_NEWCOMER": {"thread": "3 per hour", "reply": "15 per hour", "contact": "2 per hour; 5 per day"},
+        # Held posts (exchange/moderation/holds.py): a new member's first posts wait for a moderator,
+        # as do posts sent past the flood limits, up to this many waiting per member.
+        "HOLD_FIRST_POSTS": int(env.get("HOLD_FIRST_POSTS", "1")),
+        "HOLD_MAX_PER_MEMBER": 3,
+        "STALE_PRACTICE_DAYS": 365,
+        "QUEUE_REFRESH_SECONDS": 30,  # the moderation queue fetches new items this often (0: never)  # practices unreviewed this long are flagged "needs refresh"
         "SQL_COUNT_HEADER": env.get("SQL_COUNT_HEADER") == "1",
         "THREADS_PER_PAGE": 30,
         "POSTS_PER_PAGE": 20,

@@ -35,7 +35,11 @@ def record(kind: str, user: User) -> None:
         limiter.limiter.hit(item, "flood", kind, str(user.id))
 
 
-def refusal(kind: str, user: User) -> str:
-    text, _ = _limits(kind, user)
-    return (f"You have sent as many {WHAT[kind]} as we allow for now ({text.replace(';', ',')}). "
+def limit_text(kind: str, user: User) -> str:
+    return _limits(kind, user)[0].replace(";", ",")
+
+
+def refusal(kind: str, user: User, *, waiting: bool = False) -> str:
+    earlier = ", and your earlier ones are still waiting for a moderator" if waiting else ""
+    return (f"You have sent as many {WHAT[kind]} as we allow for now ({limit_text(kind, user)}){earlier}. "
             "Your text is still here: send it a little later.")

@@ -8,7 +8,7 @@ import hashlib
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, literal_column, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -217,13 +217,16 @@ class Thread(db.Model):
     __table_args__ = (
         Index("ix_threads_last_post_at", "last_post_at"),
         Index("ix_threads_category_last_post_at", "category_id", "last_post_at"),
-        Index("ix_threads_pinned", "pinned"),  # nearly every row is "": finds the few pins at once
+        # Partial: only the few pinned threads are in it (queries say ``Thread.is_pinned_sql``).
+        Index("ix_threads_pinned", "pinned_at", sqlite_where=text("pinned != ''"),
+              postgresql_where=text("pinned != ''")),
     )
     DISCUSSION = "discussion"
     PRACTICE = "practice"
     PUBLISHED = "published"
     DRAFT = "draft"  # only practices start as drafts, seen by their author alone
     HELD = "held"    # a new member's thread, waiting for a moderator; seen by its author and moderators
+    REJECTED = "rejected"  # a held thread a moderator declined: still seen by its author, never listed
     MERGED = "merged"  # its posts moved into ``merged_into``; its URL redirects there
     PIN_CATEGORY, PIN_GLOBAL = "category", "global"
 
@@ -262,6 +265,11 @@ class Thread(db.Model):
     def is_held(self) -> bool:
         return self.status == self.HELD
 
+    @classmethod
+    def is_pinned_sql(cls):
+        """``pinned != ''`` spelled as the partial index says it, so both engines use the index."""
+        return cls.pinned != literal_column("''")
+
     @property
     def tags(self) -> list[Tag]:
         """The tags the author chose (not the parents they imply), by name."""
@@ -278,7 +286,12 @@ class Thread(db.Model):
 
 class Post(db.Model):
     __tablename__ = "posts"
-    __table_args__ = (Index("ix_posts_thread_id_id", "thread_id", "id"),)
+    __table_args__ = (
+        Index("ix_posts_thread_id_id", "thread_id", "id"),
+        # Partial: only held and rejected posts are in it (queries say ``Post.not_shown_sql``).
+        Index("ix_posts_not_shown", "author_id", sqlite_where=text("review != ''"),
+              postgresql_where=text("review != ''")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))
@@ -305,6 +318,11 @@ class Post(db.Model):
     @property
     def is_held(self) -> bool:
         return self.review == self.HELD
+
+    @classmethod
+    def not_shown_sql(cls):
+        """``review != ''`` spelled as the partial index says it, so both engines use the index."""
+        return cls.review != literal_column("''")
 
 
 class ModerationLog(db.Model):

@@ -63,43 +63,61 @@ def can_start_thread(user: User) -> bool:
 
 
 def can_reply(user: User, thread: Thread) -> bool:
-    if not is_member(user) or thread.is_draft:
+    if not is_member(user) or thread.status != Thread.PUBLISHED:
         return False
-    return not thread.is_locked or can_moderate(user)
+    return not thread.is_locked or can_moderate_thread(user, thread)
 
 
 def can_edit_post(user: User, post: Post) -> bool:
     if not is_member(user):
         return False
-    return post.author_id == user.id or can_moderate(user)
+    return post.author_id == user.id or can_moderate_thread(user, post.thread)
+
+
+def edit_needs_reason(user: User, post: Post) -> bool:
+    """A moderator changing someone else's words says why (it is logged and shown on the post)."""
+    return post.author_id != user.id
 
 
 def can_suspend(user: User, member: User) -> bool:
     """Moderators suspend members; only admins suspend moderators; nobody suspends themselves."""
-    if not can_moderate(user) or user.id == member.id:
+    if not moderates_everywhere(user) or user.id == member.id:
         return False
     return member.role == Role.MEMBER or user.is_admin
 
 
 def can_flag(user: User, post: Post) -> bool:
     """Members flag other members' posts that are still shown (moderators act directly instead)."""
-    return is_member(user) and post.author_id != user.id and not post.is_hidden and not can_moderate(user)
+    return (is_member(user) and post.author_id != user.id and not post.is_hidden and not post.is_held
+            and not can_moderate_thread(user, post.thread))
 
 
 def can_see_hidden_text(user: User, post: Post) -> bool:
     """A hidden post shows a placeholder; moderators read the text (and its author, to know why)."""
-    return can_moderate(user) or (is_member(user) and post.author_id == user.id)
+    return can_moderate_thread(user, post.thread) or (is_member(user) and post.author_id == user.id)
 
 
 def can_view_thread(user: User, thread: Thread) -> bool:
-    """Drafts are seen by their author alone; everything else by every member."""
+    """Drafts are seen by their author alone; held threads by their author and its moderators;
+    everything else by every member."""
     if not is_member(user):
         return False
-    return not thread.is_draft or thread.author_id == user.id
+    if thread.is_draft:
+        return thread.author_id == user.id
+    if thread.status in (Thread.HELD, Thread.REJECTED):
+        return thread.author_id == user.id or can_moderate_thread(user, thread)
+    return True
+
+
+def can_view_post(user: User, post: Post) -> bool:
+    """A held or rejected post is seen by its author and the thread's moderators alone."""
+    if not can_view_thread(user, post.thread):
+        return False
+    return post.review == Post.SHOWN or post.author_id == user.id or can_moderate_thread(user, post.thread)
 
 
 def can_edit_practice(user: User, thread: Thread) -> bool:
-    return is_member(user) and (thread.author_id == user.id or can_moderate(user))
+    return is_member(user) and (thread.author_id == user.id or can_moderate_thread(user, thread))
 
 
 def can_publish_practice(user: User, thread: Thread) -> bool:
@@ -108,9 +126,9 @@ def can_publish_practice(user: User, thread: Thread) -> bool:
 
 def can_promote(user: User, thread: Thread, post: Post) -> bool:
     """A discussion's author or a moderator can turn it (or one reply) into a practice."""
-    if not is_member(user) or thread.is_practice or thread.is_draft or post.thread_id != thread.id:
+    if not is_member(user) or thread.is_practice or thread.status != Thread.PUBLISHED or post.thread_id != thread.id:
         return False
-    return thread.author_id == user.id or can_moderate(user)
+    return thread.author_id == user.id or can_moderate_thread(user, thread)
 
 
 def can_mark_helpful(user: User, thread: Thread) -> bool:
@@ -133,7 +151,7 @@ def post_controls_signature(user: User, thread: Thread, page_authors) -> str:
     and members with a post on the page get their own; everyone else gets none.
     ``page_authors`` is called only when the answer depends on it.
     """
-    if can_moderate(user):
+    if can_moderate_thread(user, thread):
         return "moderator"
     if user.id == thread.author_id or user.id in page_authors():
         return f"member-{user.id}"
@@ -141,15 +159,15 @@ def post_controls_signature(user: User, thread: Thread, page_authors) -> str:
 
 
 def can_manage_tags(user: User) -> bool:
-    return can_moderate(user)
+    return moderates_everywhere(user)
 
 
 def can_lock_thread(user: User, thread: Thread) -> bool:
-    return can_moderate(user)
+    return can_moderate_thread(user, thread)
 
 
 def can_approve_members(user: User) -> bool:
-    return can_moderate(user)
+    return moderates_everywhere(user)
 
 
 def require(allowed: bool, message: str = "You don't have permission to do that.") -> None:

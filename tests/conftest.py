@@ -140,6 +140,8 @@ def app(database, tmp_path):
         "SECRET_KEY": "test-secret",
         "TESTING": True,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Members' first posts publish at once here; tests/test_held_posts.py turns holding on.
+        "HOLD_FIRST_POSTS": 0,
         **FAST_ARGON2,
     })
     app.test_client_class = ExchangeClient

@@ -14,6 +14,7 @@ from tests.helpers import visible
 def limits(app):
     app.config["FLOOD_LIMITS"] = {"thread": "3 per hour", "reply": "3 per hour", "contact": "5 per hour"}
     app.config["FLOOD_LIMITS_NEWCOMER"] = {"thread": "1 per hour", "reply": "2 per hour", "contact": "1 per hour"}
+    app.config["HOLD_MAX_PER_MEMBER"] = 0  # past the limit, refuse at once (holding is in test_held_posts.py)
 
 
 def veteran(make_user, **kwargs):

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from exchange.extensions import db
-from exchange.models import Category, Post, Thread
+from exchange.models import Category, ModerationLog, Post, Thread, User
 from exchange.threads.forms import BODY_MAX, TITLE_MAX
 from tests.helpers import visible
 
@@ -269,11 +269,27 @@ def test_members_cannot_edit_other_peoples_posts(member_client, make_thread):
     assert db.session.get(Post, post.id).body_source != "Hijack"
 
 
-def test_moderators_can_edit_any_post(moderator_client, make_thread):
+def test_moderators_edit_any_post_with_a_recorded_reason(moderator_client, make_thread):
     thread = make_thread()
     post = db.session.scalar(select(Post).where(Post.thread_id == thread.id))
-    response = moderator_client.submit(f"/p/{post.id}/edit", {"title": thread.title, "body": "Tidied up"})
+    refused = moderator_client.submit(f"/p/{post.id}/edit", {"title": thread.title, "body": "Tidied up"})
+    assert refused.status_code == 422 and "Say why you are changing this member's post" in visible(refused)
+    assert "Tidied up" in refused.get_data(as_text=True)                      # the moderator's text is kept
+    response = moderator_client.submit(f"/p/{post.id}/edit", {"title": thread.title, "body": "Tidied up",
+                                                              "reason": "Removed a phone number"})
     assert response.status_code == 303
+    page = visible(moderator_client.get(f"/t/{thread.id}"))
+    assert "Tidied up" in page and "Edited by a moderator: Removed a phone number" in page
+    entry = db.session.scalar(select(ModerationLog).where(ModerationLog.action == "edit_post"))
+    assert entry.target_id == post.id and entry.reason == "Removed a phone number"
+
+
+def test_authors_edit_their_own_posts_without_a_reason_field(member_client, make_thread):
+    thread = make_thread(author=db.session.scalar(select(User).where(User.username == "maria")))
+    post = db.session.scalar(select(Post).where(Post.thread_id == thread.id))
+    assert 'name="reason"' not in member_client.get(f"/p/{post.id}/edit").get_data(as_text=True)
+    assert member_client.submit(f"/p/{post.id}/edit", {"title": thread.title, "body": "Clearer now"}).status_code == 303
+    assert db.session.get(Post, post.id).edited_by_id is None
 
 
 def test_a_permalink_goes_to_the_right_page_of_the_thread(app, member_client, make_thread):

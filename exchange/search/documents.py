@@ -77,7 +77,8 @@ def _thread_batch(ids: list[int]) -> list[Document]:
     for thread_id, html, author_id, author_name in db.session.execute(
             select(Post.thread_id, Post.body_html, Post.author_id, User.display_name)
             .join(User, User.id == Post.author_id)
-            .where(Post.thread_id.in_([t.id for t in threads]), Post.is_hidden.is_(False))
+            .where(Post.thread_id.in_([t.id for t in threads]), Post.is_hidden.is_(False),
+                   Post.review == Post.SHOWN)
             .order_by(Post.id)):
         posts[thread_id].append((plain_text(html), author_id, author_name))
     tags = _tags_by_thread([t.id for t in threads])

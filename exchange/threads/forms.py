@@ -44,6 +44,9 @@ class EditPostForm(FlaskForm):
     title = _title()
     tags = tags_field()
     body = _body("Message")
+    reason = StringField("Why you are editing", description="Required when you edit someone else's post: "
+                         "shown on the post and kept in the moderation log. Up to 500 characters.",
+                         validators=[Length(max=500, message="Keep the reason under 500 characters.")])
 
 
 class PreviewForm(FlaskForm):

@@ -12,9 +12,9 @@ from ..htmx import hx_redirect, is_htmx, render, vary_on_htmx
 from ..markup import render_markdown
 from .. import flood
 from ..forms import ServiceError, attach_error
-from ..moderation import services as moderation
-from ..permissions import (can_edit_post, can_flag, can_reply, can_view_thread, can_start_thread, member_required,
-                           require, require_found)
+from ..moderation import holds, services as moderation
+from ..permissions import (can_edit_post, can_flag, can_reply, can_view_post, can_view_thread, can_start_thread,
+                           edit_needs_reason, member_required, require, require_found)
 from . import services
 from ..taxonomy.forms import read_tags
 from ..taxonomy.services import tag_field_value
@@ -38,15 +38,15 @@ def _preview(form) -> str | None:
     return render_markdown(form.body.data or "") if "preview" in request.form else None
 
 
-def _visible_thread(thread_id: int):
-    thread = services.get_thread(thread_id)
+def _visible_thread(thread_id: int, thread=None):
+    thread = thread or services.get_thread(thread_id)
     # A draft is answered as missing: others must not learn it exists.
     return require_found(thread if thread and can_view_thread(current_user, thread) else None)
 
 
 def _visible_post(post_id: int):
     post = services.get_post(post_id)
-    return require_found(post if post and can_view_thread(current_user, post.thread) else None)
+    return require_found(post if post and can_view_post(current_user, post) else None)
 
 
 @bp.route("/threads")
@@ -93,13 +93,17 @@ def new_thread():
         chosen = services.category_by_slug(request.args["category"])
         form.category.data = chosen.id if chosen else None
     preview = _preview(form)
-    if preview is None and form.validate_on_submit() and not flood.allowed("thread", current_user):
-        form.form_errors.append(flood.refusal("thread", current_user))
-    elif preview is None and form.validate_on_submit() and (choice := read_tags(form.tags)):
+    verdict = holds.review("thread", current_user) if preview is None and form.validate_on_submit() else None
+    if verdict and verdict.refused:
+        form.form_errors.append(verdict.refusal)
+    elif verdict and (choice := read_tags(form.tags)):
         flood.record("thread", current_user)
         thread = services.start_thread(author=current_user, title=form.title.data,
                                        category_id=form.category.data, body=form.body.data,
-                                       tags=choice.tags, proposals=choice.unknown)
+                                       tags=choice.tags, proposals=choice.unknown, held_reason=verdict.held_reason)
+        if verdict.held_reason:
+            flash("Thanks! Your thread waits for a moderator's review: only you and the moderators see it "
+                  "until then. We'll list it as soon as it is approved.", "success")
         return redirect(url_for("threads.thread", thread_id=thread.id, slug=thread.slug), code=303)
     status = 422 if form.errors else 200
     return render_template("threads/new.html", form=form, preview=preview), status
@@ -109,13 +113,18 @@ def new_thread():
 @bp.route("/t/<int:thread_id>/<slug>")
 @member_required
 def thread(thread_id: int, slug: str | None = None):
-    thread = _visible_thread(thread_id)
+    thread = services.get_thread(thread_id)
+    if thread is not None and thread.status == thread.MERGED:
+        destination = require_found(moderation.merged_destination(thread))
+        return redirect(url_for("threads.thread", thread_id=destination.id, slug=destination.slug,
+                                page=request.args.get("page")), code=301)
+    thread = _visible_thread(thread_id, thread)
     if thread.is_practice:
         return redirect(url_for("practices.practice", thread_id=thread.id, page=request.args.get("page")))
     page, _ = services.page_bounds(thread, _page_arg())
     return render("threads/thread.html", "threads/_thread.html", thread=thread, head_html=head_html(thread),
                   posts_html=posts_html(thread, page), reply_form_html=reply_form_html(thread, page),
-                  first_post=_promotable_first_post(thread, page))
+                  first_post=_promotable_first_post(thread, page), held=services.held_replies(thread, current_user))
 
 
 def _promotable_first_post(thread, page: int):
@@ -156,9 +165,20 @@ def reply(thread_id: int):
     require(can_reply(current_user, thread), "This thread is locked: it takes no new replies.")
     form = ReplyForm()
     preview = _preview(form)
-    if preview is None and form.validate_on_submit() and not flood.allowed("reply", current_user):
-        form.form_errors.append(flood.refusal("reply", current_user))
-    elif preview is None and form.validate_on_submit():
+    verdict = holds.review("reply", current_user) if preview is None and form.validate_on_submit() else None
+    if verdict and verdict.refused:
+        form.form_errors.append(verdict.refusal)
+    elif verdict and verdict.held_reason:
+        flood.record("reply", current_user)
+        post = services.reply(author=current_user, thread=thread, body=form.body.data, held_reason=verdict.held_reason)
+        if is_htmx():
+            return vary_on_htmx(make_response(render_template(
+                "threads/_reply_held.html", thread=thread, held=services.held_replies(thread, current_user),
+                form=ReplyForm(formdata=None, page=form.page.data), preview=None)))
+        flash("Thanks! Your reply waits for a moderator's review; it appears on the thread once approved.", "success")
+        return redirect(url_for("threads.thread", thread_id=thread.id, slug=thread.slug, page=10**6) + "#held-replies",
+                        code=303)
+    elif verdict:
         flood.record("reply", current_user)
         post = services.reply(author=current_user, thread=thread, body=form.body.data)
         page = services.page_of_post(post)
@@ -182,7 +202,8 @@ def reply(thread_id: int):
     page, _ = services.page_bounds(thread, 10**6)
     return render_template("threads/thread.html", thread=thread, form=form, head_html=head_html(thread),
                            posts_html=posts_html(thread, page), reply_form_html=reply_form_html(thread, page, form, preview),
-                           first_post=_promotable_first_post(thread, page)), status
+                           first_post=_promotable_first_post(thread, page),
+                           held=services.held_replies(thread, current_user)), status
 
 
 @bp.route("/p/<int:post_id>/flag", methods=["GET", "POST"])
@@ -230,12 +251,21 @@ def edit_post(post_id: int):
                               "tags": tag_field_value(post.thread)})
     if not first:
         del form.title, form.tags
+    if not edit_needs_reason(current_user, post):
+        del form.reason
     preview = _preview(form)
     valid = preview is None and form.validate_on_submit()
     choice = read_tags(form.tags) if valid and first else None
+    saved = False
     if valid and (choice or not first):
-        services.edit_post(post=post, body=form.body.data, title=form.title.data if first else None,
-                           tags=choice.tags if choice else None, proposals=choice.unknown if choice else ())
+        try:
+            services.edit_post(post=post, body=form.body.data, title=form.title.data if first else None,
+                               tags=choice.tags if choice else None, proposals=choice.unknown if choice else (),
+                               editor=current_user, reason=(form.reason.data or "") if "reason" in form else "")
+            saved = True
+        except ServiceError as error:
+            attach_error(form, error)
+    if saved:
         if is_htmx():
             post = services.get_post(post_id)
             return render("threads/_post.html", "threads/_post_edited.html", post=post,

@@ -6,7 +6,7 @@ change, so that lists never count posts.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..database import transaction
 from .. import permissions
+from ..forms import ServiceError
 from ..fragments import cached
 from ..extensions import db
 from ..markup import render_markdown
@@ -27,6 +28,7 @@ class ThreadPage:
     threads: list[Thread]
     page: int
     has_next: bool
+    pinned: list[Thread] = field(default_factory=list)  # shown above the first page, not repeated below
 
 
 @dataclass
@@ -46,22 +48,34 @@ def category_by_slug(slug: str) -> Category | None:
 
 
 def latest_threads(*, category: Category | None = None, page: int = 1, per_page: int | None = None) -> ThreadPage:
-    """Threads by last activity, one page; one query with authors and categories joined."""
+    """Threads by last activity, one page, pinned threads first; authors and categories joined.
+
+    A category shows its own pins and global ones; the site-wide list shows global pins only.
+    """
     per_page = per_page or current_app.config["THREADS_PER_PAGE"]
     page = max(page, 1)
+    pinned_here = ((Thread.PIN_CATEGORY, Thread.PIN_GLOBAL) if category is not None else (Thread.PIN_GLOBAL,))
     query = (
-        select(Thread)
-        .options(joinedload(Thread.category), joinedload(Thread.author), joinedload(Thread.last_poster),
-                 selectinload(Thread.tag_links).joinedload(ThreadTag.tag))
-        .where(Thread.status == Thread.PUBLISHED)
+        _listed()
+        .where(Thread.pinned.not_in(pinned_here))
         .order_by(Thread.last_post_at.desc(), Thread.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page + 1)  # one extra row tells whether a next page exists, without COUNT
     )
+    pins = _listed().where(Thread.is_pinned_sql(), Thread.pinned.in_(pinned_here)).order_by(Thread.pinned_at.desc())
     if category is not None:
         query = query.where(Thread.category_id == category.id)
+        pins = pins.where(Thread.category_id == category.id)
     rows = list(db.session.scalars(query))
-    return ThreadPage(rows[:per_page], page, len(rows) > per_page)
+    pinned = list(db.session.scalars(pins)) if page == 1 else []
+    return ThreadPage(rows[:per_page], page, len(rows) > per_page, pinned)
+
+
+def _listed():
+    return (select(Thread)
+            .options(joinedload(Thread.category), joinedload(Thread.author), joinedload(Thread.last_poster),
+                     selectinload(Thread.tag_links).joinedload(ThreadTag.tag))
+            .where(Thread.status == Thread.PUBLISHED))
 
 
 def get_thread(thread_id: int) -> Thread | None:
@@ -94,12 +108,19 @@ def first_post(thread: Thread) -> Post | None:
     return db.session.scalar(select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1))
 
 
+def _shown_posts(thread: Thread):
+    """The posts a thread shows. Held replies wait outside it; a held thread shows its own post
+    (to its author and moderators, the only ones who can open it)."""
+    condition = Post.thread_id == thread.id
+    return condition if thread.status != Thread.PUBLISHED else condition & (Post.review == Post.SHOWN)
+
+
 def viewer_signature(thread: Thread, page: int, user: User) -> str:
     """Readers with the same signature see the same controls on this page of posts."""
     per_page = posts_per_page()
     return permissions.post_controls_signature(user, thread, lambda: cached(
         "page-authors", thread.id, page, compute=lambda: frozenset(db.session.scalars(
-            select(Post.author_id).where(Post.thread_id == thread.id).order_by(Post.id)
+            select(Post.author_id).where(_shown_posts(thread)).order_by(Post.id)
             .offset((page - 1) * per_page).limit(per_page)))))
 
 
@@ -107,16 +128,27 @@ def thread_posts(thread: Thread, page: int) -> PostPage:
     per_page = posts_per_page()
     page, pages = page_bounds(thread, page)
     posts = list(db.session.scalars(
-        select(Post).options(joinedload(Post.author))
-        .where(Post.thread_id == thread.id).order_by(Post.id)
+        select(Post).options(joinedload(Post.author), joinedload(Post.edited_by))
+        .where(_shown_posts(thread)).order_by(Post.id)
         .offset((page - 1) * per_page).limit(per_page)
     ))
     return PostPage(posts, page, pages, (page - 1) * per_page + 1)
 
 
+def held_replies(thread: Thread, user: User) -> list[Post]:
+    """The viewer's own replies on this thread that a moderator held or rejected (shown to them alone)."""
+    waiting = cached("held-authors", compute=lambda: frozenset(db.session.scalars(
+        select(Post.author_id).where(Post.not_shown_sql()).distinct())))
+    if thread.status != Thread.PUBLISHED or not user.is_authenticated or user.id not in waiting:
+        return []
+    return list(db.session.scalars(select(Post).options(joinedload(Post.author)).where(
+        Post.thread_id == thread.id, Post.author_id == user.id, Post.not_shown_sql())
+        .order_by(Post.id)))
+
+
 def page_of_post(post: Post) -> int:
     position = db.session.scalar(
-        select(func.count()).select_from(Post).where(Post.thread_id == post.thread_id, Post.id <= post.id)
+        select(func.count()).select_from(Post).where(_shown_posts(post.thread), Post.id <= post.id)
     )
     return max(math.ceil(position / posts_per_page()), 1)
 
@@ -127,17 +159,21 @@ def is_first_post(post: Post) -> bool:
 
 
 def start_thread(*, author: User, title: str, category_id: int, body: str,
-                 tags: list[Tag] = (), proposals: list[str] = ()) -> Thread:
+                 tags: list[Tag] = (), proposals: list[str] = (), held_reason: str = "") -> Thread:
+    """A new thread; with a ``held_reason`` it waits for a moderator (moderation.holds decides)."""
     with transaction():
         now = utcnow()
         thread = Thread(title=title.strip(), category_id=category_id, author_id=author.id,
-                        created_at=now, last_post_at=now, last_poster_id=author.id, post_count=1)
+                        created_at=now, last_post_at=now, last_poster_id=author.id, post_count=1,
+                        status=Thread.HELD if held_reason else Thread.PUBLISHED)
         db.session.add(thread)
         db.session.flush()
         db.session.add(Post(thread_id=thread.id, author_id=author.id, body_source=body,
-                            body_html=render_markdown(body), created_at=now))
-        db.session.execute(update(Category).where(Category.id == category_id)
-                           .values(thread_count=Category.thread_count + 1))
+                            body_html=render_markdown(body), created_at=now,
+                            review=Post.HELD if held_reason else Post.SHOWN, held_reason=held_reason))
+        if not held_reason:
+            db.session.execute(update(Category).where(Category.id == category_id)
+                               .values(thread_count=Category.thread_count + 1))
         if tags or proposals:
             taxonomy.file_under(thread.id, list(tags))
             taxonomy.propose_words(list(proposals), proposer=author, thread_id=thread.id)
@@ -145,30 +181,56 @@ def start_thread(*, author: User, title: str, category_id: int, body: str,
     return thread
 
 
-def reply(*, author: User, thread: Thread, body: str) -> Post:
+def reply(*, author: User, thread: Thread, body: str, held_reason: str = "") -> Post:
+    """A reply; a held one stays out of the thread, its counters and search until approved."""
     with transaction():
         now = utcnow()
-        post = Post(thread_id=thread.id, author_id=author.id, body_source=body,
-                    body_html=render_markdown(body), created_at=now)
+        post = Post(thread_id=thread.id, author_id=author.id, body_source=body, body_html=render_markdown(body),
+                    created_at=now, review=Post.HELD if held_reason else Post.SHOWN, held_reason=held_reason)
         db.session.add(post)
-        # SQL-side increment: concurrent replies cannot overwrite each other's count.
-        db.session.execute(update(Thread).where(Thread.id == thread.id).values(
-            post_count=Thread.post_count + 1, last_post_at=now, last_poster_id=author.id))
-        search.queue_threads(thread.id)
+        if not held_reason:
+            count_in(thread.id, author_id=author.id, at=now)
     return post
 
 
+def count_in(thread_id: int, *, author_id: int, at) -> None:
+    """A post joins its thread: counters and last activity, and the thread's search document."""
+    # SQL-side increment: concurrent replies cannot overwrite each other's count.
+    db.session.execute(update(Thread).where(Thread.id == thread_id).values(
+        post_count=Thread.post_count + 1, last_post_at=at, last_poster_id=author_id))
+    search.queue_threads(thread_id)
+
+
+EDIT_REASON_MAX = 500
+
+
 def edit_post(*, post: Post, body: str, title: str | None = None, tags: list[Tag] | None = None,
-              proposals: list[str] = ()) -> Post:
-    """Edit a post; for an opening post also the thread's title and tags (``None`` leaves tags alone)."""
+              proposals: list[str] = (), editor: User | None = None, reason: str = "") -> Post:
+    """Edit a post; for an opening post also the thread's title and tags (``None`` leaves tags alone).
+
+    A moderator editing someone else's post gives a reason: it is logged and shown on the post.
+    """
+    from ..moderation.services import log_moderation
+
+    reason = reason.strip()
+    by_moderator = editor is not None and permissions.edit_needs_reason(editor, post)
+    if by_moderator and not reason:
+        raise ServiceError("Say why you are changing this member's post: they and other moderators see it.",
+                           field="reason")
+    if len(reason) > EDIT_REASON_MAX:
+        raise ServiceError(f"Keep the reason under {EDIT_REASON_MAX} characters.", field="reason")
     with transaction():
+        changed = body != post.body_source or (title is not None and title.strip() != post.thread.title)
         if body != post.body_source:
             post.body_source = body
             post.body_html = render_markdown(body)
-            post.edited_at = utcnow()
         if title is not None and title.strip() != post.thread.title:
             post.thread.title = title.strip()
+        if changed:
             post.edited_at = utcnow()
+        if by_moderator and changed:
+            post.edited_by_id, post.edit_reason = editor.id, reason
+            log_moderation(editor, "edit_post", post, label=f"in “{post.thread.title}”", reason=reason)
         if tags is not None:
             thread_id = post.thread_id
             taxonomy.file_under(thread_id, tags)

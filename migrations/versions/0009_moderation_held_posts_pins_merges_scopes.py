@@ -28,6 +28,8 @@ def upgrade():
         batch_op.add_column(sa.Column('edited_by_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('edit_reason', sa.Text(), server_default='', nullable=False))
         batch_op.create_foreign_key(batch_op.f('fk_posts_edited_by_id_users'), 'users', ['edited_by_id'], ['id'])
+        batch_op.create_index('ix_posts_not_shown', ['author_id'], unique=False,
+                              sqlite_where=sa.text("review != ''"), postgresql_where=sa.text("review != ''"))
 
     with op.batch_alter_table('practices', schema=None) as batch_op:
         batch_op.add_column(sa.Column('refresh_requested_at', sa.DateTime(), nullable=True))
@@ -37,7 +39,8 @@ def upgrade():
         batch_op.add_column(sa.Column('pinned_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_threads_merged_into_id_threads'), 'threads', ['merged_into_id'], ['id'])
-        batch_op.create_index('ix_threads_pinned', ['pinned'], unique=False)
+        batch_op.create_index('ix_threads_pinned', ['pinned_at'], unique=False,
+                              sqlite_where=sa.text("pinned != ''"), postgresql_where=sa.text("pinned != ''"))
 
 
 
@@ -53,6 +56,7 @@ def downgrade():
         batch_op.drop_column('refresh_requested_at')
 
     with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.drop_index('ix_posts_not_shown')
         batch_op.drop_constraint(batch_op.f('fk_posts_edited_by_id_users'), type_='foreignkey')
         batch_op.drop_column('edit_reason')
         batch_op.drop_column('edited_by_id')

@@ -1,0 +1,73 @@
+"""Posts held for review (moderation.holds decides which): approve or reject them."""
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from ..database import transaction
+from ..extensions import db
+from ..forms import ServiceError
+from ..mail import send_mail
+from ..models import Category, Post, Thread, User, utcnow
+from ..search import outbox as search
+from ..threads import services as threads
+from .services import REASON_MAX, log_moderation
+
+
+def held_posts(*, scope: frozenset[int] | None = None, limit: int = 50) -> list[Post]:
+    """Held posts, oldest first, with their thread and author; within a scoped moderator's categories."""
+    query = (select(Post).join(Post.thread)
+             .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.category))
+             .where(Post.not_shown_sql(), Post.review == Post.HELD).order_by(Post.id).limit(limit))
+    if scope is not None:
+        query = query.where(Thread.category_id.in_(scope))
+    return list(db.session.scalars(query))
+
+
+def _label(post: Post) -> str:
+    return f"in “{post.thread.title}”"
+
+
+def _opens_thread(post: Post) -> bool:
+    return post.thread.status in (Thread.HELD, Thread.REJECTED)
+
+
+def approve_post(*, moderator: User, post: Post) -> Post:
+    """The post appears: a held thread is published, a held reply joins its thread (as its latest)."""
+    if not post.is_held:
+        raise ServiceError("That post is not waiting for review.")
+    with transaction():
+        post = db.session.merge(post)
+        thread = post.thread
+        post.review, post.held_reason = Post.SHOWN, ""
+        now = utcnow()
+        if _opens_thread(post):
+            thread.status, thread.last_post_at = Thread.PUBLISHED, now
+            db.session.execute(update(Category).where(Category.id == thread.category_id)
+                               .values(thread_count=Category.thread_count + 1))
+            search.queue_threads(thread.id)
+        else:
+            threads.count_in(thread.id, author_id=post.author_id, at=now)
+        log_moderation(moderator, "approve_post", post, label=_label(post))
+    return post
+
+
+def reject_post(*, moderator: User, post: Post, reason: str = "") -> Post:
+    """The post is never shown; its author keeps it (and the reason), nothing is deleted."""
+    reason = reason.strip()
+    if len(reason) > REASON_MAX:
+        raise ServiceError(f"Keep the reason under {REASON_MAX} characters.", field="reason")
+    if not post.is_held:
+        raise ServiceError("That post is not waiting for review.")
+    with transaction():
+        post = db.session.merge(post)
+        post.review, post.hidden_reason = Post.REJECTED, reason
+        if _opens_thread(post):
+            post.thread.status = Thread.REJECTED
+        log_moderation(moderator, "reject_post", post, label=_label(post), reason=reason)
+    what = "thread" if _opens_thread(post) else "reply"
+    send_mail(post.author.email, f"Your {what} on Exchange was not approved",
+              f"A moderator did not approve your {what} in “{post.thread.title}”.\n\n"
+              + (f"Reason: {reason}\n\n" if reason else "")
+              + "Your text is kept: you can still read it on the thread's page.\n")
+    return post

@@ -1,0 +1,158 @@
+"""Held posts: a new member's first posts and posts past the flood limits wait for a moderator."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from exchange.extensions import db
+from exchange.models import Category, ModerationLog, Post, Role, Thread
+from exchange.search import outbox
+from tests.helpers import visible
+
+WORDS = "marmalade rubric"  # a phrase nothing else contains
+
+
+@pytest.fixture
+def holding(app):
+    app.config["HOLD_FIRST_POSTS"] = 1
+
+
+@pytest.fixture
+def scene(app, holding, make_user, make_thread, make_category):
+    talent, finance = make_category(name="Talent"), make_category(name="Finance")
+    veteran = make_user(username="veteran")
+    thread = make_thread(author=veteran, category=talent, title="Coaching cycles that stick")
+    elsewhere = make_thread(author=veteran, category=finance, title="Budgeting for tutoring")
+    db.session.add(Post(thread_id=thread.id, author_id=veteran.id, body_source="x", body_html="<p>x</p>"))
+    db.session.commit()  # the veteran has approved posts: nothing of theirs is held
+    return {"talent": talent, "finance": finance, "thread": thread, "elsewhere": elsewhere, "veteran": veteran,
+            "newcomer": make_user(username="newcomer"), "reader": make_user(username="reader"),
+            "moderator": make_user(username="mod", role=Role.MODERATOR)}
+
+
+def as_(app, user):
+    return app.test_client().sign_in_as(user)
+
+
+def reply(app, user, thread, body, *, htmx=True):
+    return as_(app, user).submit(f"/t/{thread.id}/reply", {"body": body, "page": "1"}, htmx=htmx)
+
+
+def searchable(app, user, words) -> bool:
+    outbox.drain()
+    return "Coaching cycles that stick" in visible(as_(app, user).get("/search", query_string={"q": words}))
+
+
+def test_a_new_members_first_reply_waits_for_review(app, scene, mailbox):
+    thread = scene["thread"]
+    before = db.session.get(Thread, thread.id).post_count
+    response = reply(app, scene["newcomer"], thread, f"Our {WORDS} for coaching cycles")
+    assert response.status_code == 200
+    assert "Your reply waits for a moderator's review" in visible(response)
+    held = db.session.scalar(select(Post).where(Post.author_id == scene["newcomer"].id))
+    assert held.review == Post.HELD and "first post" in held.held_reason
+    assert db.session.get(Thread, thread.id).post_count == before       # not counted, not the last activity
+    assert WORDS not in visible(as_(app, scene["reader"]).get(f"/t/{thread.id}"))
+    assert as_(app, scene["reader"]).get(f"/p/{held.id}").status_code == 404
+    own = visible(as_(app, scene["newcomer"]).get(f"/t/{thread.id}"))
+    assert "Your replies not on the thread yet" in own and WORDS in own
+    assert not searchable(app, scene["reader"], "marmalade")
+    queue = visible(as_(app, scene["moderator"]).get("/mod"))
+    assert "Held for review 1" in queue and WORDS in queue and "Coaching cycles that stick" in queue
+
+    approved = as_(app, scene["moderator"]).submit(f"/mod/posts/{held.id}/approve", {}, htmx=True)
+    assert approved.status_code == 200 and "Approved post" in visible(approved)
+    assert "Held for review 0" in visible(approved)
+    assert WORDS in visible(as_(app, scene["reader"]).get(f"/t/{thread.id}"))
+    assert db.session.get(Thread, thread.id).post_count == before + 1
+    assert db.session.get(Thread, thread.id).last_poster_id == scene["newcomer"].id
+    assert searchable(app, scene["reader"], "marmalade")
+    assert db.session.scalar(select(ModerationLog).where(ModerationLog.action == "approve_post")).target_id == held.id
+    # With one approved post, the member's next reply is published at once.
+    reply(app, scene["newcomer"], thread, "And a follow-up")
+    assert db.session.scalar(select(Post).where(Post.body_source == "And a follow-up")).review == Post.SHOWN
+
+
+def test_a_new_members_first_thread_is_unlisted_until_approved(app, scene):
+    newcomer, talent = scene["newcomer"], scene["talent"]
+    form = {"title": "Exit interviews that teach us something", "category": str(talent.id),
+            "body": "We ask three questions.", "tags": ""}
+    response = as_(app, newcomer).submit("/threads/new", form, follow_redirects=True)
+    assert "Your thread waits for a moderator's review" in visible(response)
+    assert "only you and the moderators see it" in visible(response)
+    thread = db.session.scalar(select(Thread).where(Thread.title.startswith("Exit interviews")))
+    assert thread.status == Thread.HELD
+    for url in ("/threads", f"/c/{talent.slug}", "/"):
+        assert "Exit interviews" not in visible(as_(app, scene["reader"]).get(url)), url
+    assert as_(app, scene["reader"]).get(f"/t/{thread.id}").status_code == 404
+    count = db.session.get(Category, talent.id).thread_count
+    as_(app, scene["moderator"]).submit(f"/mod/posts/{thread.id and _first(thread).id}/approve", {}, htmx=True)
+    assert db.session.get(Thread, thread.id).status == Thread.PUBLISHED
+    assert db.session.get(Category, talent.id).thread_count == count + 1
+    assert "Exit interviews" in visible(as_(app, scene["reader"]).get(f"/c/{talent.slug}"))
+
+
+def _first(thread):
+    return db.session.scalar(select(Post).where(Post.thread_id == thread.id).order_by(Post.id))
+
+
+def test_a_rejected_post_stays_out_and_its_author_is_told(app, scene, mailbox):
+    reply(app, scene["newcomer"], scene["thread"], "Visit my consultancy's website")
+    held = db.session.scalar(select(Post).where(Post.author_id == scene["newcomer"].id))
+    response = as_(app, scene["moderator"]).submit(f"/mod/posts/{held.id}/reject",
+                                                   {"reason": "Advertising"}, htmx=True)
+    assert "Rejected post" in visible(response)
+    assert db.session.get(Post, held.id).review == Post.REJECTED              # kept, never deleted
+    assert "consultancy" not in visible(as_(app, scene["reader"]).get(f"/t/{scene['thread'].id}"))
+    own = visible(as_(app, scene["newcomer"]).get(f"/t/{scene['thread'].id}"))
+    assert "A moderator did not approve this post" in own and "Reason: Advertising" in own
+    assert "was not approved" in mailbox()[-1] and "Reason: Advertising" in mailbox()[-1]
+    entry = db.session.scalar(select(ModerationLog).where(ModerationLog.action == "reject_post"))
+    assert entry.reason == "Advertising" and entry.actor_id == scene["moderator"].id
+    again = as_(app, scene["moderator"]).submit(f"/mod/posts/{held.id}/approve", {}, htmx=True)
+    assert "not waiting for review" in visible(again)
+
+
+def test_moderators_are_never_held(app, scene):
+    reply(app, scene["moderator"], scene["thread"], "A moderator's first word")
+    assert db.session.scalar(select(Post).where(Post.author_id == scene["moderator"].id)).review == Post.SHOWN
+
+
+def test_scoped_moderators_review_only_their_categories(app, scene, make_user):
+    scoped = make_user(username="talentmod", role=Role.MODERATOR)
+    db.session.get(type(scoped), scoped.id).moderated_categories = [db.session.get(Category, scene["talent"].id)]
+    db.session.commit()
+    reply(app, scene["newcomer"], scene["elsewhere"], "A finance question held for review")
+    held = db.session.scalar(select(Post).where(Post.author_id == scene["newcomer"].id))
+    queue = visible(as_(app, scoped).get("/mod"))
+    assert "Held for review 0" in queue and "A finance question" not in queue
+    assert "Waiting for approval" not in queue                  # registrations are for unscoped moderators
+    assert as_(app, scoped).submit(f"/mod/posts/{held.id}/approve", {}, htmx=True).status_code == 403
+    assert db.session.get(Post, held.id).review == Post.HELD
+    assert as_(app, scene["moderator"]).submit(f"/mod/posts/{held.id}/approve", {}, htmx=True).status_code == 200
+
+
+def test_members_cannot_approve_or_reject(app, scene):
+    reply(app, scene["newcomer"], scene["thread"], "Held reply")
+    held = db.session.scalar(select(Post).where(Post.author_id == scene["newcomer"].id))
+    for verb in ("approve", "reject"):
+        assert as_(app, scene["reader"]).submit(f"/mod/posts/{held.id}/{verb}", {}).status_code == 403
+    assert db.session.get(Post, held.id).review == Post.HELD
+
+
+def test_posts_past_the_flood_limit_are_held_then_refused_with_the_text_kept(app, scene):
+    app.config["FLOOD_LIMITS"] = {**app.config["FLOOD_LIMITS"], "reply": "2 per hour"}
+    app.config["FLOOD_LIMITS_NEWCOMER"] = {**app.config["FLOOD_LIMITS_NEWCOMER"], "reply": "2 per hour"}
+    veteran, thread = scene["veteran"], scene["thread"]
+    for n in range(2):
+        reply(app, veteran, thread, f"Reply {n}")
+    for n in range(app.config["HOLD_MAX_PER_MEMBER"]):
+        response = reply(app, veteran, thread, f"Fast reply {n}")
+        assert response.status_code == 200 and "waits for a moderator's review" in visible(response)
+    held = db.session.scalars(select(Post).where(Post.review == Post.HELD)).all()
+    assert len(held) == 3 and "past the limit on replies (2 per hour)" in held[0].held_reason
+    refused = reply(app, veteran, thread, "One more carefully written reply")
+    assert refused.status_code == 422
+    assert "as many replies as we allow for now (2 per hour)" in visible(refused)
+    assert "still waiting for a moderator" in visible(refused)
+    assert "One more carefully written reply" in refused.get_data(as_text=True)
