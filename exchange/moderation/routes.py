@@ -5,13 +5,18 @@ from datetime import datetime, time
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..forms import ServiceError
+from ..forms import ServiceError, attach_error
 from ..htmx import is_htmx, render
-from ..permissions import can_moderate, can_suspend, member_required, require, require_found
-from . import services
-from .forms import ReasonForm, SuspendForm
+from ..permissions import (can_approve_members, can_manage_roles, can_moderate, can_moderate_category,
+                           can_moderate_thread, can_suspend, member_required, moderated_category_ids,
+                           moderates_everywhere, require, require_found)
+from ..taxonomy import services as taxonomy
+from ..taxonomy.routes import decision_form
+from . import held, refresh, services, team
+from .forms import MergeForm, ReasonForm, RoleForm, SuspendForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/mod")
+OUT_OF_SCOPE = "That thread is outside the categories you moderate."
 
 
 @bp.before_request
@@ -22,8 +27,17 @@ def guard():
 
 
 def _queue(notice: str | None):
-    return render("moderation/queue.html", "moderation/_queue.html", pending=services.pending_members(),
-                  flagged=services.flagged_posts(), form=ReasonForm(), notice=notice)
+    """Everything awaiting this moderator: their categories' flags and held posts; for unscoped
+    moderators also registrations (with roster matches), tag proposals and practices to refresh."""
+    scope = moderated_category_ids(current_user)
+    everywhere = moderates_everywhere(current_user)
+    pending = services.pending_members() if everywhere else []
+    return render("moderation/queue.html", "moderation/_queue.html", notice=notice, form=ReasonForm(),
+                  held=held.held_posts(scope=scope), flagged=services.flagged_posts(scope=scope),
+                  pending=pending, roster=services.roster_matches(pending), everywhere=everywhere,
+                  proposals=taxonomy.pending_proposals() if everywhere else [],
+                  proposal_form=decision_form(submitted=False) if everywhere else None,
+                  stale=refresh.stale_practices() if everywhere else [])
 
 
 def _done(message: str):
@@ -36,11 +50,26 @@ def _done(message: str):
 @bp.route("")
 def queue():
     services.lift_expired_suspensions()
+    if moderates_everywhere(current_user):
+        refresh.ask_authors()
     return _queue(None)
+
+
+def _reason() -> str:
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400, description="The reason is too long (500 characters at most).")
+    return form.reason.data or ""
+
+
+def _back_to_thread(thread, message: str, category: str = "success"):
+    flash(message, category)
+    return redirect(url_for("threads.thread", thread_id=thread.id, slug=thread.slug), code=303)
 
 
 @bp.route("/members/<int:user_id>/<any(approve, reject):decision>", methods=["POST"])
 def decide_member(user_id: int, decision: str):
+    require(can_approve_members(current_user), "Registrations are for moderators of every category.")
     member = require_found(services.get_user(user_id))
     form = ReasonForm()
     if not form.validate_on_submit():
@@ -60,6 +89,7 @@ def decide_member(user_id: int, decision: str):
 @bp.route("/threads/<int:thread_id>/<any(lock, unlock):verb>", methods=["POST"])
 def lock_thread(thread_id: int, verb: str):
     thread = require_found(services.get_thread(thread_id))
+    require(can_moderate_thread(current_user, thread), OUT_OF_SCOPE)
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400, description="The reason is too long (500 characters at most).")
@@ -72,10 +102,13 @@ def lock_thread(thread_id: int, verb: str):
 @bp.route("/threads/<int:thread_id>/move", methods=["POST"])
 def move_thread(thread_id: int):
     thread = require_found(services.get_thread(thread_id))
+    require(can_moderate_thread(current_user, thread), OUT_OF_SCOPE)
     category_id = request.form.get("category", "")
     category = services.get_category(int(category_id)) if category_id.isdigit() else None
     form = ReasonForm()
-    if category is None or not form.validate_on_submit():
+    if category is not None and not can_moderate_category(current_user, category.id):
+        flash(f"You do not moderate {category.name}: ask a moderator of every category.", "error")
+    elif category is None or not form.validate_on_submit():
         flash("Choose a category to move the thread to (and a reason of at most 500 characters).", "error")
     else:
         try:
@@ -88,16 +121,21 @@ def move_thread(thread_id: int):
     return redirect(url_for("threads.thread", thread_id=thread.id, slug=thread.slug), code=303)
 
 
-@bp.route("/posts/<int:post_id>/<any(hide, unhide, dismiss):verb>", methods=["POST"])
+@bp.route("/posts/<int:post_id>/<any(hide, unhide, dismiss, approve, reject):verb>", methods=["POST"])
 def decide_post(post_id: int, verb: str):
-    """Hide or unhide a post with a reason, or dismiss its flags; from the queue (htmx) or the thread."""
+    """Hide or unhide a post with a reason, dismiss its flags, approve or reject a held post;
+    from the queue (htmx) or the thread."""
     post = require_found(services.get_post(post_id))
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        abort(400, description="The reason is too long (500 characters at most).")
-    reason = form.reason.data or ""
+    require(can_moderate_thread(current_user, post.thread), OUT_OF_SCOPE)
+    reason = _reason()
     try:
-        if verb == "hide":
+        if verb == "approve":
+            held.approve_post(moderator=current_user, post=post)
+            message = f"Approved post #{post.id}: it is on the thread now."
+        elif verb == "reject":
+            held.reject_post(moderator=current_user, post=post, reason=reason)
+            message = f"Rejected post #{post.id}; its author is told."
+        elif verb == "hide":
             services.hide_post(moderator=current_user, post=post, reason=reason)
             message = f"Hid post #{post.id}."
         elif verb == "unhide":
@@ -158,3 +196,78 @@ def log():
     entries, has_next = services.moderation_log(action=action, page=page)
     return render_template("moderation/log.html", entries=entries, has_next=has_next, page=page,
                            action=action, actions=services.log_actions())
+
+
+@bp.route("/threads/<int:thread_id>/<any(pin, unpin):verb>", methods=["POST"])
+def pin_thread(thread_id: int, verb: str):
+    thread = require_found(services.get_thread(thread_id))
+    require(can_moderate_thread(current_user, thread), OUT_OF_SCOPE)
+    where = request.form.get("where", "")
+    if where == "global":
+        require(moderates_everywhere(current_user), "Pinning to every list is for moderators of every category.")
+    try:
+        if verb == "pin":
+            services.pin_thread(moderator=current_user, thread=thread, where=where, reason=_reason())
+        else:
+            services.unpin_thread(moderator=current_user, thread=thread, reason=_reason())
+    except ServiceError as error:
+        return _back_to_thread(thread, error.message, "error")
+    where_label = "every list" if thread.pinned == "global" else "its category"
+    return _back_to_thread(thread, f"Pinned to the top of {where_label}." if verb == "pin" else "Unpinned.")
+
+
+@bp.route("/threads/<int:thread_id>/merge", methods=["GET", "POST"])
+def merge_thread(thread_id: int):
+    """Fold a duplicate into another thread (its URL then redirects there)."""
+    source = require_found(services.get_thread(thread_id))
+    require(can_moderate_thread(current_user, source), OUT_OF_SCOPE)
+    form = MergeForm()
+    if form.validate_on_submit():
+        target = services.get_thread(form.target_id())
+        try:
+            if target is None:
+                raise ServiceError("There is no thread with that number or address.", field="target")
+            require(can_moderate_thread(current_user, target), "The other thread is outside the categories you moderate.")
+            services.merge_thread(moderator=current_user, source=source, target=target, reason=form.reason.data or "")
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(f"Merged “{source.title}” into this thread; the old address leads here.", "success")
+            return redirect(url_for("threads.thread", thread_id=target.id, slug=target.slug), code=303)
+    status = 422 if form.errors else 200
+    return render_template("moderation/merge.html", thread=source, form=form), status
+
+
+@bp.route("/practices/<int:thread_id>/reviewed", methods=["POST"])
+def practice_reviewed(thread_id: int):
+    require(moderates_everywhere(current_user), "Practices to refresh are for moderators of every category.")
+    thread = require_found(services.get_thread(thread_id))
+    _reason()
+    try:
+        refresh.mark_reviewed(moderator=current_user, thread=thread)
+    except ServiceError as error:
+        return _done(error.message)
+    return _done(f"Marked “{thread.title}” as reviewed today.")
+
+
+@bp.route("/team", methods=["GET", "POST"])
+def team_page():
+    """Admins give and take roles, and scope moderators to categories."""
+    require(can_manage_roles(current_user), "Only admins manage roles.")
+    form = RoleForm(member=request.args.get("member", ""))
+    form.categories.choices = [(c.id, c.name) for c in services.all_categories()]
+    if form.validate_on_submit():
+        member = team.member_by_username(form.member.data)
+        try:
+            if member is None:
+                raise ServiceError(f"There is no member @{form.member.data.strip().lstrip('@')}.", field="member")
+            team.set_role(admin=current_user, member=member, role=form.role.data,
+                          category_ids=form.categories.data or [], reason=form.reason.data or "")
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(f"{member.display_name} is now {team.describe(member)}.", "success")
+            return redirect(url_for("moderation.team_page"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("moderation/team.html", form=form, staff=team.staff(),
+                           role_labels=team.ROLE_LABELS), status

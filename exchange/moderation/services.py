@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..database import transaction
@@ -177,12 +177,14 @@ class FlaggedPost:
     flags: list[Flag]
 
 
-def flagged_posts(*, limit: int = 50) -> list[FlaggedPost]:
-    """Posts with open flags, most flagged first, with their flags (two statements)."""
-    flags = list(db.session.scalars(
-        select(Flag).options(joinedload(Flag.user), joinedload(Flag.post).joinedload(Post.thread),
-                             joinedload(Flag.post).joinedload(Post.author))
-        .where(Flag.resolved_at.is_(None)).order_by(Flag.created_at)))
+def flagged_posts(*, scope: frozenset[int] | None = None, limit: int = 50) -> list[FlaggedPost]:
+    """Posts with open flags, most flagged first, with their flags; within a scoped moderator's categories."""
+    query = (select(Flag).options(joinedload(Flag.user), joinedload(Flag.post).joinedload(Post.thread),
+                                  joinedload(Flag.post).joinedload(Post.author))
+             .where(Flag.resolved_at.is_(None)).order_by(Flag.created_at))
+    if scope is not None:
+        query = query.where(Flag.post_id.in_(select(Post.id).join(Post.thread).where(Thread.category_id.in_(scope))))
+    flags = list(db.session.scalars(query))
     by_post: dict[int, FlaggedPost] = {}
     for flag in flags:
         by_post.setdefault(flag.post_id, FlaggedPost(flag.post, [])).flags.append(flag)
@@ -252,17 +254,46 @@ def lift_expired_suspensions() -> int:
     return len(members)
 
 
-def queue_count() -> int:
-    """Everything awaiting a moderator (for the header): cached until anything changes."""
-    def count() -> int:
-        pending = select(func.count()).select_from(User).where(User.status == Status.PENDING).scalar_subquery()
-        flagged = (select(func.count(func.distinct(Flag.post_id))).where(Flag.resolved_at.is_(None))
-                   .scalar_subquery())
-        proposals = (select(func.count()).select_from(TagProposal).where(TagProposal.status == TagProposal.PENDING)
-                     .scalar_subquery())
-        return db.session.scalar(select(pending + flagged + proposals)) or 0
+def queue_count(scope: frozenset[int] | None = None) -> int:
+    """Everything awaiting this moderator (for the header): cached per scope until anything changes.
 
-    return cached("moderation-queue-count", compute=count, timeless=True)
+    A scoped moderator counts flags and held posts in their categories; the site-wide items
+    (registrations, tag proposals, practices to refresh) are for unscoped moderators.
+    """
+    from .refresh import stale_count
+
+    def in_scope(query):
+        if scope is None:
+            return query
+        return query.where(Post.thread_id.in_(select(Thread.id).where(Thread.category_id.in_(scope))))
+
+    def count() -> int:
+        flagged = in_scope(select(func.count(func.distinct(Flag.post_id))).join(Flag.post)
+                           .where(Flag.resolved_at.is_(None))).scalar_subquery()
+        held = in_scope(select(func.count()).select_from(Post)
+                        .where(Post.not_shown_sql(), Post.review == Post.HELD)).scalar_subquery()
+        total = flagged + held
+        if scope is None:
+            pending = select(func.count()).select_from(User).where(User.status == Status.PENDING).scalar_subquery()
+            proposals = (select(func.count()).select_from(TagProposal)
+                         .where(TagProposal.status == TagProposal.PENDING).scalar_subquery())
+            total = total + pending + proposals + stale_count()
+        return db.session.scalar(select(total)) or 0
+
+    return cached("moderation-queue-count", ",".join(map(str, sorted(scope))) if scope else "all",
+                  compute=count, timeless=True)
+
+
+def roster_matches(members: list[User]) -> dict[int, User]:
+    """For pending registrations: a roster-made (invited) account with the same name, if any."""
+    names = {m.display_name.strip().lower(): m.id for m in members}
+    if not names:
+        return {}
+    invited = db.session.scalars(
+        select(User).options(joinedload(User.region),
+                             selectinload(User.affiliations).joinedload(Affiliation.program))
+        .where(User.status == Status.INVITED, func.lower(User.display_name).in_(names)))
+    return {names[u.display_name.strip().lower()]: u for u in invited}
 
 
 def move_thread(*, moderator: User, thread: Thread, category: Category, reason: str = "") -> Thread:
@@ -281,5 +312,72 @@ def move_thread(*, moderator: User, thread: Thread, category: Category, reason: 
     return thread
 
 
+def all_categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
 def get_category(category_id: int) -> Category | None:
     return db.session.get(Category, category_id)
+
+
+# --- pins and merges -----------------------------------------------------------------------------
+
+PIN_LABELS = {Thread.PIN_CATEGORY: "its category", Thread.PIN_GLOBAL: "every list"}
+
+
+def pin_thread(*, moderator: User, thread: Thread, where: str, reason: str = "") -> Thread:
+    """Pinned threads head their category's list (``PIN_CATEGORY``) or every list (``PIN_GLOBAL``)."""
+    if where not in PIN_LABELS:
+        raise ServiceError("Choose where to pin the thread: its category or every list.")
+    if thread.status != Thread.PUBLISHED:
+        raise ServiceError("Only a published thread can be pinned.")
+    with transaction():
+        thread = db.session.merge(thread)
+        thread.pinned, thread.pinned_at = where, utcnow()
+        log_moderation(moderator, "pin_thread", thread, label=thread.title,
+                       reason=f"pinned to {PIN_LABELS[where]}" + (f": {reason.strip()}" if reason.strip() else ""))
+    return thread
+
+
+def unpin_thread(*, moderator: User, thread: Thread, reason: str = "") -> Thread:
+    if not thread.pinned:
+        raise ServiceError("That thread is not pinned.")
+    with transaction():
+        thread = db.session.merge(thread)
+        thread.pinned, thread.pinned_at = "", None
+        log_moderation(moderator, "unpin_thread", thread, label=thread.title, reason=reason.strip())
+    return thread
+
+
+def merge_thread(*, moderator: User, source: Thread, target: Thread, reason: str = "") -> Thread:
+    """Fold a duplicate into another thread: its posts move (in date order among the target's), its
+    URL redirects there, and it leaves every list and the search index. Nothing is deleted."""
+    if source.id == target.id:
+        raise ServiceError("Choose a different thread to merge into.", field="target")
+    if source.status != Thread.PUBLISHED or target.status != Thread.PUBLISHED:
+        raise ServiceError("Both threads must be published.", field="target")
+    if source.is_practice:
+        raise ServiceError("A practice's write-up cannot be merged into another thread: move the discussion "
+                           "the other way.", field="target")
+    with transaction():
+        source, target = db.session.merge(source), db.session.merge(target)
+        moved = db.session.execute(update(Post).where(Post.thread_id == source.id).values(thread_id=target.id)
+                                   .execution_options(synchronize_session=False)).rowcount
+        target.post_count += source.post_count
+        if source.last_post_at > target.last_post_at:
+            target.last_post_at, target.last_poster_id = source.last_post_at, source.last_poster_id
+        source.status, source.merged_into_id, source.post_count, source.pinned = Thread.MERGED, target.id, 0, ""
+        db.session.get(Category, source.category_id).thread_count -= 1
+        search.queue_threads(source.id, target.id)
+        log_moderation(moderator, "merge_thread", source, label=f"{source.title} → {target.title}",
+                       reason=f"{moved} posts moved" + (f": {reason.strip()}" if reason.strip() else ""))
+    return target
+
+
+def merged_destination(thread: Thread) -> Thread | None:
+    """Where a merged thread's readers go (following later merges too)."""
+    seen = set()
+    while thread is not None and thread.status == Thread.MERGED and thread.id not in seen:
+        seen.add(thread.id)
+        thread = db.session.get(Thread, thread.merged_into_id)
+    return thread
