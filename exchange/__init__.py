@@ -17,6 +17,7 @@ from .fragments import configure_fragments
 from .instrumentation import configure_sql_counter
 from .models import Status, User
 from .members.cli import members_cli
+from .moderation.cli import moderation_cli
 from .members.routes import bp as members_bp
 from .moderation.routes import bp as moderation_bp
 from .practices.routes import bp as practices_bp
@@ -90,3 +91,4 @@ def configure_cli(app: Flask) -> None:
     app.cli.add_command(taxonomy_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(members_cli)
+    app.cli.add_command(moderation_cli)

@@ -7,7 +7,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from uuid import uuid4
 
-from flask import current_app
+from flask import current_app, has_request_context, url_for
 
 
 def send_mail(to: str, subject: str, body: str, *, reply_to: str | None = None) -> None:
@@ -36,3 +36,13 @@ def send_mail(to: str, subject: str, body: str, *, reply_to: str | None = None) 
     path = folder / f"{stamp}-{uuid4().hex[:8]}.eml"
     path.write_bytes(bytes(message))
     current_app.logger.warning("no MAIL_SERVER: mail to %s (%s) written to %s", to, subject, path)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for emails, built from BASE_URL (also from the CLI)."""
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        with current_app.test_request_context():
+            path = url_for(endpoint, **values)
+    return current_app.config["BASE_URL"].rstrip("/") + path

@@ -6,13 +6,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
-from ..mail import send_mail
+from ..mail import external_url, send_mail
 from ..models import AccountToken, Affiliation, Program, Region, Role, Status, User, utcnow
 from ..passwords import burn_time, hash_password, needs_rehash, verify_password
 from ..search import outbox as search
@@ -118,7 +118,7 @@ def register(*, email: str, username: str, display_name: str, password: str,
     if existing is not None:
         send_mail(email, "Someone tried to create an Exchange account with your email",
                   "Somebody (perhaps you) tried to register with this address, which already has an account.\n"
-                  f"To sign in, or to reset your password, visit {_external('auth.reset_request')}\n")
+                  f"To sign in, or to reset your password, visit {external_url('auth.reset_request')}\n")
         return None
     _check_username_free(username)
 
@@ -191,7 +191,7 @@ def new_invitations(emails: list[str]) -> dict[str, str]:
 
 def mail_invitation(email: str, token: str) -> str:
     days = current_app.config["INVITE_TOKEN_DAYS"]
-    link = _external("auth.register", invite=token)
+    link = external_url("auth.register", invite=token)
     send_mail(email, "You're invited to Exchange",
               f"You have been invited to join Exchange, the alumni network's forum.\n\n"
               f"Create your account (the link works once, for {days} days):\n{link}\n")
@@ -225,7 +225,7 @@ def request_password_reset(email: str) -> None:
     send_mail(user.email, "Reset your Exchange password",
               f"Someone asked to reset the password of your Exchange account.\n\n"
               f"Choose a new password here (the link works once, for {hours} hours):\n"
-              f"{_external('auth.reset_password', token=token)}\n\n"
+              f"{external_url('auth.reset_password', token=token)}\n\n"
               "If it wasn't you, ignore this message: your password stays as it is.\n")
 
 
@@ -245,13 +245,3 @@ def reset_password(token: str, password: str) -> User:
                 AccountToken.used_at.is_(None))):
             other.used_at = utcnow()
     return user
-
-
-def _external(endpoint: str, **values) -> str:
-    """An absolute link for emails, built from BASE_URL (also from the CLI)."""
-    if has_request_context():
-        path = url_for(endpoint, **values)
-    else:
-        with current_app.test_request_context():
-            path = url_for(endpoint, **values)
-    return current_app.config["BASE_URL"].rstrip("/") + path

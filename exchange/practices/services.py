@@ -107,6 +107,7 @@ def update_practice(*, thread: Thread, data: PracticeInput, proposals: list[str]
             thread.created_at = thread.last_post_at = now
         if not thread.is_draft:
             practice.reviewed_at = now  # the author (or a moderator) just went over it
+            practice.refresh_requested_at = None
             if was_draft:
                 _count_in_category(thread.category_id, +1)
             elif old_category != thread.category_id:

@@ -160,10 +160,10 @@ def merge(slug: str):
 def proposals():
     require(can_manage_tags(current_user), NOT_A_MODERATOR)
     return render_template("taxonomy/proposals.html", proposals=services.pending_proposals(),
-                           form=_decision_form(submitted=False))
+                           form=decision_form(submitted=False))
 
 
-def _decision_form(*, submitted: bool) -> ProposalDecisionForm:
+def decision_form(*, submitted: bool) -> ProposalDecisionForm:
     form = ProposalDecisionForm() if submitted else ProposalDecisionForm(formdata=None)
     form.group.choices = _group_choices()
     form.parent.choices = _parent_choices()
@@ -175,7 +175,7 @@ def _decision_form(*, submitted: bool) -> ProposalDecisionForm:
 def decide(proposal_id: int, action: str):
     require(can_manage_tags(current_user), NOT_A_MODERATOR)
     proposal = require_found(db.session.get(TagProposal, proposal_id))
-    form = _decision_form(submitted=True)
+    form = decision_form(submitted=True)
     try:
         if not form.validate_on_submit():
             raise ServiceError("Something in the form was invalid; please try again.")
@@ -202,4 +202,5 @@ def decide(proposal_id: int, action: str):
     if is_htmx():
         return render_template("taxonomy/_proposal_done.html", proposal=proposal, message=message)
     flash(message, "success")
-    return redirect(url_for("taxonomy.proposals"), code=303)
+    back = "moderation.queue" if request.form.get("back") == "queue" else "taxonomy.proposals"
+    return redirect(url_for(back), code=303)

@@ -47,3 +47,58 @@ def test_flag_then_hide_from_the_queue_and_read_the_log(page, make_user, make_th
     expect(page.locator("main")).to_contain_text("hide post")
     expect(page.locator("main")).to_contain_text("Advertising")
     assert page_errors == []
+
+
+def test_held_replies_are_decided_from_the_queue_with_the_keyboard(app, page, make_user, make_thread, page_errors):
+    app.config["HOLD_FIRST_POSTS"] = 1
+    thread = make_thread(title="Summer school staffing")
+    newcomer = make_user(username="nia", email="nia@example.org", display_name="Nia Newcomer")
+    make_user(username="mod", email="mod@example.org", role=Role.MODERATOR, display_name="Mo Derator")
+    other = make_user(username="ola", display_name="Ola Other")
+    threads.reply(author=other, thread=db.session.get(Thread, thread.id), body="Buy followers today",
+                  held_reason="A new member's first post: waiting for a moderator's review.")
+
+    sign_in(page, "nia@example.org", PASSWORD)
+    page.goto(f"/t/{thread.id}")
+    page.get_by_label("Your reply").fill("We pair new hires with a mentor for the summer.")
+    page.get_by_role("button", name="Post reply").click()
+    expect(page.locator("#reply-form-slot")).to_contain_text("Your reply waits for a moderator's review")
+    expect(page.locator("#held-replies")).to_contain_text("We pair new hires with a mentor")
+    page.locator("header").get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/")
+
+    sign_in(page, "mod@example.org", PASSWORD)
+    expect(page.locator("header")).to_contain_text("Moderation 2")
+    page.goto("/mod")
+    page.evaluate("window.__marker = 1")
+    queue = page.locator("#mod-queue")
+    expect(queue).to_contain_text("Held for review 2")
+    page.keyboard.press("j")        # the second held post: Nia's
+    expect(page.locator(".queue-item.is-current")).to_contain_text("Nia Newcomer")
+    page.keyboard.press("a")
+    expect(queue).to_contain_text("Held for review 1")
+    expect(page.locator(".queue-item.is-current")).to_contain_text("Buy followers today")
+    page.keyboard.press("x")
+    expect(queue).to_contain_text("Held for review 0")
+    assert page.evaluate("window.__marker") == 1         # decided in place, no page load
+    page.goto(f"/t/{thread.id}")
+    expect(page.locator("main")).to_contain_text("We pair new hires with a mentor")
+    expect(page.locator("main")).not_to_contain_text("Buy followers today")
+    assert page_errors == []
+    assert newcomer.id
+
+
+def test_the_queue_shows_new_items_without_a_reload(app, page, make_user, make_thread, page_errors):
+    app.config["QUEUE_REFRESH_SECONDS"] = 1
+    thread = make_thread(title="Family nights that people attend")
+    make_user(username="mod", email="mod@example.org", role=Role.MODERATOR, display_name="Mo Derator")
+    newcomer = make_user(username="nia", display_name="Nia Newcomer")
+    sign_in(page, "mod@example.org", PASSWORD)
+    page.goto("/mod")
+    page.evaluate("window.__marker = 1")
+    expect(page.locator("#mod-queue")).to_contain_text("Held for review 0")
+    threads.reply(author=newcomer, thread=db.session.get(Thread, thread.id), body="We serve dinner first.",
+                  held_reason="A new member's first post: waiting for a moderator's review.")
+    expect(page.locator("#mod-queue")).to_contain_text("We serve dinner first.", timeout=5000)
+    assert page.evaluate("window.__marker") == 1
+    assert page_errors == []
