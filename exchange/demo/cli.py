@@ -17,5 +17,6 @@ def load(seed: int) -> None:
     report = load_demo(seed=seed)
     click.echo(report.summary())
     click.echo(f"Search index rebuilt: {reindex()} documents.")
-    click.echo(f"Sign in as admin@example.org, moderator@example.org or member@example.org "
+    click.echo(f"Sign in as admin@example.org, moderator@example.org, talent.moderator@example.org (moderates "
+               f"one category), member@example.org or newcomer@example.org (first posts held for review) "
                f"with the password {DEMO_PASSWORD!r}.")
