@@ -74,9 +74,9 @@ def can_edit_post(user: User, post: Post) -> bool:
     return post.author_id == user.id or can_moderate_thread(user, post.thread)
 
 
-def edit_needs_reason(user: User, post: Post) -> bool:
+def edit_needs_reason(user: User, author_id: int) -> bool:
     """A moderator changing someone else's words says why (it is logged and shown on the post)."""
-    return post.author_id != user.id
+    return author_id != user.id
 
 
 def can_suspend(user: User, member: User) -> bool:

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from exchange.extensions import db
-from exchange.models import Category, Post, Practice, Region, TagProposal, Thread
+from exchange.models import Category, ModerationLog, Post, Practice, Region, TagProposal, Thread
 from exchange.practices import services
 from tests.helpers import visible
 
@@ -110,11 +110,19 @@ def test_a_draft_is_seen_by_its_author_only_until_published(taxonomy, member_cli
 def test_only_the_author_or_a_moderator_edits(taxonomy, make_practice, member_client, moderator_client):
     thread = make_practice()
     assert member_client.get(f"/practices/{thread.id}/edit").status_code == 403
+    assert "Why you are editing" in visible(moderator_client.get(f"/practices/{thread.id}/edit"))
+    refused = moderator_client.submit(f"/practices/{thread.id}/edit",
+                                      _form(title="A 90-day onboarding plan, revised", action="save"))
+    assert refused.status_code == 422 and "Say why you are changing this member's words" in visible(refused)
+    assert "A 90-day onboarding plan, revised" in refused.get_data(as_text=True)     # the edit is kept
     response = moderator_client.submit(f"/practices/{thread.id}/edit",
-                                       _form(title="A 90-day onboarding plan, revised", action="save"))
+                                       _form(title="A 90-day onboarding plan, revised", action="save",
+                                             reason="Clearer title"))
     assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(Thread, thread.id).title == "A 90-day onboarding plan, revised"
+    entry = db.session.scalar(select(ModerationLog).where(ModerationLog.action == "edit_practice"))
+    assert entry.target_id == thread.id and entry.reason == "Clearer title"
 
 
 def test_helpful_is_one_per_member_and_toggles_with_htmx(taxonomy, make_practice, member_client, app, make_user):

@@ -273,7 +273,7 @@ def test_moderators_edit_any_post_with_a_recorded_reason(moderator_client, make_
     thread = make_thread()
     post = db.session.scalar(select(Post).where(Post.thread_id == thread.id))
     refused = moderator_client.submit(f"/p/{post.id}/edit", {"title": thread.title, "body": "Tidied up"})
-    assert refused.status_code == 422 and "Say why you are changing this member's post" in visible(refused)
+    assert refused.status_code == 422 and "Say why you are changing this member's words" in visible(refused)
     assert "Tidied up" in refused.get_data(as_text=True)                      # the moderator's text is kept
     response = moderator_client.submit(f"/p/{post.id}/edit", {"title": thread.title, "body": "Tidied up",
                                                               "reason": "Removed a phone number"})

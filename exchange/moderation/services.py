@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import permissions
 from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
@@ -23,6 +24,22 @@ def log_moderation(actor: User | None, action: str, target, *, label: str = "", 
         target_type=type(target).__name__.lower(), target_id=target.id,
         target_label=label[:200], reason=reason,
     ))
+
+
+def moderator_edit(editor: User | None, author_id: int, reason: str) -> str:
+    """The reason for an edit of someone else's words, required and checked; "" for an author's own edit.
+
+    Threads and practices both ask this before saving; the caller logs the edit when it is a moderator's.
+    """
+    if editor is None or not permissions.edit_needs_reason(editor, author_id):
+        return ""
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Say why you are changing this member's words: they and other moderators see it.",
+                           field="reason")
+    if len(reason) > REASON_MAX:
+        raise ServiceError(f"Keep the reason under {REASON_MAX} characters.", field="reason")
+    return reason
 
 
 def pending_members() -> list[User]:

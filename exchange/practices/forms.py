@@ -48,5 +48,8 @@ class PracticeForm(FlaskForm):
     resources = _section("Resources", "resources", False)
     contact = _section("Contact", "contact", False)
     source_post = HiddenField()
+    reason = StringField("Why you are editing", description="Required when you edit someone else's practice: "
+                         "kept in the moderation log. Up to 500 characters.",
+                         validators=[Length(max=500, message="Keep the reason under 500 characters.")])
 
     SECTION_FIELDS = ("summary", "problem", "context", "steps", "evidence", "resources", "contact")

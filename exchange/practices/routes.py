@@ -6,12 +6,12 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..feeds import atom_response, feed_key, require_feed_reader
-from ..forms import ServiceError
+from ..forms import ServiceError, attach_error
 from ..fragments import fragment
 from ..htmx import is_htmx, render, vary_on_htmx
 from ..markup import render_markdown
 from ..models import Post, Practice, Region, Thread
-from ..permissions import (can_edit_practice, can_mark_helpful, can_promote, can_publish_practice,
+from ..permissions import (can_edit_practice, edit_needs_reason, can_mark_helpful, can_promote, can_publish_practice,
                            can_view_thread, member_required, require, require_found)
 from ..taxonomy.forms import read_tags
 from ..threads import services as threads
@@ -133,13 +133,20 @@ def edit(thread_id: int):
     form = _form(data={**data, "title": thread.title, "category": thread.category_id,
                        "tags": ", ".join(t.name for t in thread.tags), "setting": practice.setting,
                        "size": practice.size, "region": practice.region_id or 0})
+    if not edit_needs_reason(current_user, thread.author_id):
+        del form.reason
     preview = _preview(form)
     if preview is None and form.validate_on_submit() and (choice := read_tags(form.tags)):
         publish = request.form.get("action") == "publish" and can_publish_practice(current_user, thread)
-        services.update_practice(thread=thread, data=_input(form, choice.tags), proposals=choice.unknown,
-                                 publish=publish)
-        flash("Published." if publish else "Saved.", "success")
-        return redirect(url_for("practices.practice", thread_id=thread.id), code=303)
+        try:
+            services.update_practice(thread=thread, data=_input(form, choice.tags), proposals=choice.unknown,
+                                     publish=publish, editor=current_user,
+                                     reason=(form.reason.data or "") if "reason" in form else "")
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash("Published." if publish else "Saved.", "success")
+            return redirect(url_for("practices.practice", thread_id=thread.id), code=303)
     status = 422 if form.errors else 200
     return render_template("practices/edit.html", form=form, preview=preview, thread=thread, source=None), status
 

@@ -90,7 +90,11 @@ def create(*, author: User, data: PracticeInput, publish: bool, proposals: list[
 
 
 def update_practice(*, thread: Thread, data: PracticeInput, proposals: list[str] = (),
-                    publish: bool = False) -> Thread:
+                    publish: bool = False, editor: User | None = None, reason: str = "") -> Thread:
+    """Save a practice; a moderator editing someone else's gives a reason (logged, shown on its post)."""
+    from ..moderation.services import log_moderation, moderator_edit
+
+    reason = moderator_edit(editor, thread.author_id, reason)
     with transaction():
         practice = thread.practice
         _apply(practice, data)
@@ -101,6 +105,9 @@ def update_practice(*, thread: Thread, data: PracticeInput, proposals: list[str]
         if opening is not None and opening.body_source != body:
             opening.body_source, opening.body_html = body, render_markdown(body)
             opening.edited_at = utcnow()
+            if reason:
+                opening.edited_by_id, opening.edit_reason = editor.id, reason
+                log_moderation(editor, "edit_practice", thread, label=data.title, reason=reason)
         now = utcnow()
         if publish and was_draft:
             thread.status, practice.published_at = Thread.PUBLISHED, now

@@ -251,7 +251,7 @@ def edit_post(post_id: int):
                               "tags": tag_field_value(post.thread)})
     if not first:
         del form.title, form.tags
-    if not edit_needs_reason(current_user, post):
+    if not edit_needs_reason(current_user, post.author_id):
         del form.reason
     preview = _preview(form)
     valid = preview is None and form.validate_on_submit()

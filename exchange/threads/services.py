@@ -14,7 +14,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..database import transaction
 from .. import permissions
-from ..forms import ServiceError
 from ..fragments import cached
 from ..extensions import db
 from ..markup import render_markdown
@@ -201,24 +200,15 @@ def count_in(thread_id: int, *, author_id: int, at) -> None:
     search.queue_threads(thread_id)
 
 
-EDIT_REASON_MAX = 500
-
-
 def edit_post(*, post: Post, body: str, title: str | None = None, tags: list[Tag] | None = None,
               proposals: list[str] = (), editor: User | None = None, reason: str = "") -> Post:
     """Edit a post; for an opening post also the thread's title and tags (``None`` leaves tags alone).
 
     A moderator editing someone else's post gives a reason: it is logged and shown on the post.
     """
-    from ..moderation.services import log_moderation
+    from ..moderation.services import log_moderation, moderator_edit
 
-    reason = reason.strip()
-    by_moderator = editor is not None and permissions.edit_needs_reason(editor, post)
-    if by_moderator and not reason:
-        raise ServiceError("Say why you are changing this member's post: they and other moderators see it.",
-                           field="reason")
-    if len(reason) > EDIT_REASON_MAX:
-        raise ServiceError(f"Keep the reason under {EDIT_REASON_MAX} characters.", field="reason")
+    reason = moderator_edit(editor, post.author_id, reason)
     with transaction():
         changed = body != post.body_source or (title is not None and title.strip() != post.thread.title)
         if body != post.body_source:
@@ -228,7 +218,7 @@ def edit_post(*, post: Post, body: str, title: str | None = None, tags: list[Tag
             post.thread.title = title.strip()
         if changed:
             post.edited_at = utcnow()
-        if by_moderator and changed:
+        if reason and changed:
             post.edited_by_id, post.edit_reason = editor.id, reason
             log_moderation(editor, "edit_post", post, label=f"in “{post.thread.title}”", reason=reason)
         if tags is not None:
