@@ -127,6 +127,9 @@ def test_merge_refusals_keep_the_form(app, scene, make_practice):
 
 def test_admins_give_roles_and_scopes(app, scene):
     admin = as_(app, scene["admin"])
+    profile = admin.get("/members/member").get_data(as_text=True)
+    assert "/mod/team?member=member" in profile                       # from the member's profile
+    assert 'value="member"' in admin.get("/mod/team?member=member").get_data(as_text=True)
     page = admin.get("/mod/team")
     assert page.status_code == 200 and "Talentmod Example" in visible(page) and "Talent" in visible(page)
     response = admin.submit("/mod/team", {"member": "@member", "role": "moderator",
