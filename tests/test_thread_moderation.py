@@ -62,6 +62,7 @@ def test_a_pinned_thread_heads_its_category_and_a_global_pin_every_list(app, sce
     assert as_(app, scene["scoped"]).submit(f"/mod/threads/{pin.id}/pin", {"where": "global"}).status_code == 403
     as_(app, scene["moderator"]).submit(f"/mod/threads/{pin.id}/pin", {"where": "global"})
     assert titles(visible(member.get("/threads")))[0] == "Read this first"
+    assert as_(app, scene["scoped"]).submit(f"/mod/threads/{pin.id}/unpin", {}).status_code == 403
     assert titles(visible(member.get("/c/talent")))[0] == "Read this first"
     as_(app, scene["moderator"]).submit(f"/mod/threads/{pin.id}/unpin", {"reason": "Season over"})
     assert titles(visible(member.get("/threads")))[0] != "Read this first"

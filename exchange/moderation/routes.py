@@ -203,7 +203,7 @@ def pin_thread(thread_id: int, verb: str):
     thread = require_found(services.get_thread(thread_id))
     require(can_moderate_thread(current_user, thread), OUT_OF_SCOPE)
     where = request.form.get("where", "")
-    if where == "global":
+    if where == "global" or (verb == "unpin" and thread.pinned == thread.PIN_GLOBAL):
         require(moderates_everywhere(current_user), "Pinning to every list is for moderators of every category.")
     try:
         if verb == "pin":
