@@ -67,9 +67,13 @@ def configure_auth(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        parsed = User.parse_session_id(user_id)
+        user = db.session.get(User, parsed[0]) if parsed else None
+        # A session from before the password last changed (a reset) no longer loads.
+        if user is None or not user.has_fingerprint(parsed[1]):
+            return None
         # A suspended or rejected account is signed out at its next request.
-        if user is not None and user.status in (Status.SUSPENDED, Status.REJECTED):
+        if user.status in (Status.SUSPENDED, Status.REJECTED):
             return None
         return user
 

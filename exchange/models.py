@@ -5,6 +5,8 @@ Entity behaviour lives here; cross-table bookkeeping (counters, logs) lives in s
 from __future__ import annotations
 
 import hashlib
+import hmac
+import re
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
@@ -156,6 +158,27 @@ class User(UserMixin, db.Model):
     def avatar_colour(self) -> int:
         """A stable colour index (0-9) for the generated avatar."""
         return int(hashlib.sha1(self.username.encode()).hexdigest(), 16) % 10
+
+    # Sessions and remember cookies carry "id:fingerprint", the fingerprint a digest of the password
+    # hash: a new password (a reset) makes every earlier session and cookie fail to load, with no
+    # extra column. ASCII digits only, and few of them: int() refuses "²", which str.isdigit() accepts.
+    _SESSION_ID = re.compile(r"([0-9]{1,18}):([0-9a-f]{12})")
+
+    @property
+    def password_fingerprint(self) -> str:
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:12]
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.password_fingerprint}"
+
+    @classmethod
+    def parse_session_id(cls, session_id: str) -> tuple[int, str] | None:
+        """(id, fingerprint) from ``get_id``'s format, or None when it is malformed."""
+        match = cls._SESSION_ID.fullmatch(session_id)
+        return (int(match[1]), match[2]) if match else None
+
+    def has_fingerprint(self, fingerprint: str) -> bool:
+        return hmac.compare_digest(self.password_fingerprint, fingerprint)
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

@@ -126,7 +126,7 @@ class ExchangeClient(FlaskClient):
 
     def sign_in_as(self, user: User) -> ExchangeClient:
         with self.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = db.session.get(User, user.id).get_id()
             session["_fresh"] = True
         return self
 

@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from exchange.extensions import db
@@ -50,6 +51,46 @@ def test_a_taken_username_is_refused_with_the_form_kept(client, make_user):
     assert "That username is taken" in page
     assert 'value="Ana Ruiz"' in response.get_data(as_text=True)
     assert 'value="ana@district.org"' in response.get_data(as_text=True)
+
+
+def _register_as_a_stranger(app, monkeypatch, data: dict) -> tuple:
+    """What a fresh browser sees after submitting the form, and how many argon2 hashes it cost."""
+    hashes = []
+    real_hash = PasswordHasher.hash
+    monkeypatch.setattr(PasswordHasher, "hash", lambda self, *a, **k: hashes.append(1) or real_hash(self, *a, **k))
+    client = app.test_client()
+    response = client.submit("/register", data)
+    page = visible(client.get(response.location)) if response.status_code == 303 else visible(response)
+    monkeypatch.undo()
+    return response.status_code, response.location, page, len(hashes)
+
+
+@pytest.mark.parametrize("username", ["taken", "free-name"], ids=["username-taken", "username-free"])
+def test_registration_answers_the_same_whether_or_not_the_email_has_an_account(app, make_user, monkeypatch,
+                                                                               username):
+    make_user(email="member@example.org", username="taken")
+    registered = _register_as_a_stranger(app, monkeypatch, {**REGISTRATION, "email": "member@example.org",
+                                                            "username": username})
+    unregistered = _register_as_a_stranger(app, monkeypatch, {**REGISTRATION, "email": "new@example.org",
+                                                              "username": username})
+    # Same status, redirect, page text and argon2 work: nothing tells the two emails apart.
+    assert registered == unregistered
+    if username == "taken":
+        assert registered[0] == 422 and "That username is taken" in registered[2]
+
+
+def test_a_display_name_of_only_spaces_is_refused_with_the_form_kept(client):
+    response = client.submit("/register", {**REGISTRATION, "display_name": "    "})
+    assert response.status_code == 422
+    assert "Enter your name" in visible(response)
+    html = response.get_data(as_text=True)
+    assert 'value="ana@district.org"' in html and 'value="ana"' in html and "UELF 2019" in html
+    assert _user("ana@district.org") is None
+
+
+def test_a_display_name_is_stored_without_surrounding_spaces(client):
+    client.submit("/register", {**REGISTRATION, "display_name": "  Ana Ruiz  "})
+    assert _user("ana@district.org").display_name == "Ana Ruiz"
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -153,6 +194,7 @@ def test_login_rehashes_the_password_when_the_argon2_parameters_change(app, clie
     new_hash = _user("lee@example.org").password_hash
     assert new_hash != old_hash and "t=2" in new_hash
     assert verify_password(new_hash, PASSWORD)
+    assert client.get("/threads").status_code == 200  # the rehash did not sign them out
 
 
 def test_logout_needs_a_post_and_ends_the_session(member_client):
@@ -160,6 +202,58 @@ def test_logout_needs_a_post_and_ends_the_session(member_client):
     response = member_client.submit("/logout")
     assert response.status_code == 303
     assert member_client.get("/threads").status_code == 302
+
+
+def _sign_in(client, email: str, password: str = PASSWORD, *, remember: bool = False):
+    data = {"email": email, "password": password, **({"remember": "y"} if remember else {})}
+    assert client.submit("/login", data).status_code == 303
+    assert client.get("/threads").status_code == 200
+    return client
+
+
+def _sent_to_login(response) -> bool:
+    return response.status_code == 302 and "/login" in response.location
+
+
+def test_signing_out_ends_a_kept_sign_in_too(app, client, make_user):
+    make_user(email="lee@example.org", username="lee")
+    _sign_in(client, "lee@example.org", remember=True)
+    # The remember cookie alone signs them in (a browser restarted without its session cookie).
+    client.delete_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert client.get("/threads").status_code == 200
+
+    assert client.submit("/logout").status_code == 303
+    assert client.get_cookie("remember_token") is None  # the browser was told to drop it
+    assert _sent_to_login(client.get("/threads"))
+    client.delete_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert _sent_to_login(client.get("/threads"))
+
+
+def test_resetting_the_password_signs_out_the_members_other_sessions(app, make_user, mailbox):
+    make_user(email="lee@example.org", username="lee")
+    laptop = _sign_in(app.test_client(), "lee@example.org", remember=True)
+    phone = _sign_in(app.test_client(), "lee@example.org")
+
+    phone.submit("/reset", {"email": "lee@example.org"})
+    token = re.search(r"/reset/(\S+)", mailbox()[-1]).group(1)
+    done = phone.submit(f"/reset/{token}", {"password": "a brand new password", "confirm": "a brand new password"})
+    assert done.status_code == 303
+
+    assert laptop.get_cookie("remember_token") is not None  # still presented, and refused
+    assert _sent_to_login(laptop.get("/threads"))
+    assert _sent_to_login(phone.get("/threads"))
+    _sign_in(laptop, "lee@example.org", "a brand new password")
+
+
+@pytest.mark.parametrize("session_id", ["\u00b2", "1\u00b2:", "", ":", "1:", "abc", "1:2:3", "9" * 40,
+                                        "{id}", "{id}:000000000000", "{id}:{fingerprint}\n",
+                                        "{id}:{fingerprint}\u00b2", "\u00b9:{fingerprint}"])
+def test_a_malformed_or_outdated_session_id_is_signed_out_without_an_error(client, make_user, session_id):
+    user = make_user(email="lee@example.org", username="lee")
+    fingerprint = user.get_id().partition(":")[2]
+    with client.session_transaction() as session:
+        session["_user_id"] = session_id.format(id=user.id, fingerprint=fingerprint)
+    assert _sent_to_login(client.get("/threads"))
 
 
 def test_login_is_rate_limited(client, make_user):
@@ -234,9 +328,22 @@ def test_cli_refuses_a_duplicate_email_and_a_short_password(runner, make_user):
     dup = runner.invoke(args=["users", "create", "boss@example.org", "--username", "boss2", "--password-stdin"],
                         input="a long admin password\n")
     assert dup.exit_code != 0 and "already has an account" in dup.output
-    short = runner.invoke(args=["users", "create", "x@example.org", "--username", "x1", "--password-stdin"],
+    short = runner.invoke(args=["users", "create", "x@example.org", "--username", "xavier", "--password-stdin"],
                           input="short\n")
     assert short.exit_code != 0 and "at least 10 characters" in short.output
+
+
+@pytest.mark.parametrize("email, username, message", [
+    ("boss@example.org", "A B", "Use only letters, digits"),
+    ("boss@example.org", "x", "between 3 and 32"),
+    ("not-an-email", "boss", "Invalid email address"),
+])
+def test_cli_refuses_the_usernames_and_emails_the_registration_form_refuses(runner, email, username, message):
+    result = runner.invoke(args=["users", "create", email, "--username", username, "--password-stdin"],
+                           input="a long admin password\n")
+    assert result.exit_code == 1
+    assert message in result.output
+    assert db.session.scalar(select(User)) is None
 
 
 def test_a_moderator_approves_a_pending_member_who_can_then_sign_in(client, moderator_client, mailbox):

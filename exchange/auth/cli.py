@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from ..forms import ServiceError
 from ..models import Role
 from . import services
+from .forms import PASSWORD_MIN, account_name_problems
 
 users_cli = AppGroup("users", help="Create accounts and invitations.")
 
@@ -21,12 +22,17 @@ users_cli = AppGroup("users", help="Create accounts and invitations.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user(email: str, username: str, role: str, display_name: str | None, password_stdin: bool) -> None:
     """Create an active account, e.g. the first admin."""
+    # The register form's rules, so operators cannot make an account the web would refuse;
+    # checked before the password is asked for.
+    problems = account_name_problems(email, username)
+    if problems:
+        raise click.ClickException(" ".join(problems))
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 10:
-        raise click.ClickException("The password needs at least 10 characters.")
+    if len(password) < PASSWORD_MIN:
+        raise click.ClickException(f"The password needs at least {PASSWORD_MIN} characters.")
     try:
         user = services.create_user(email=email, username=username, password=password,
                                     role=role, display_name=display_name)

@@ -49,8 +49,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    # Clear first: logout_user() leaves the flag that deletes the remember cookie in the session.
     session.clear()
+    logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("site.home"), code=303)
 
@@ -112,8 +113,8 @@ def reset_password(token: str):
         except ServiceError as error:
             attach_error(form, error)
         else:
+            session.clear()  # before logout_user(), which flags the remember cookie for deletion
             logout_user()
-            session.clear()
             flash("Your password is changed. Sign in with the new one.", "success")
             return redirect(url_for("auth.login"), code=303)
     status = 422 if form.errors or form.form_errors else 200

@@ -115,12 +115,15 @@ def register(*, email: str, username: str, display_name: str, password: str,
     existing = user_by_email(email)
     if existing is not None and existing.status == Status.INVITED and invitation is not None:
         return _claim(existing, invitation, username=username, display_name=display_name, password=password)
+    # A taken username is refused before the email's account can change the answer, and a known
+    # email costs the same argon2 hash as a new account: the reply never tells who is a member.
+    _check_username_free(username)
     if existing is not None:
+        burn_time(password)
         send_mail(email, "Someone tried to create an Exchange account with your email",
                   "Somebody (perhaps you) tried to register with this address, which already has an account.\n"
                   f"To sign in, or to reset your password, visit {external_url('auth.reset_request')}\n")
         return None
-    _check_username_free(username)
 
     with transaction():
         user = User(email=email, username=username, display_name=display_name.strip(),
