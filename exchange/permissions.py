@@ -166,6 +166,15 @@ def can_lock_thread(user: User, thread: Thread) -> bool:
     return can_moderate_thread(user, thread)
 
 
+def can_pin_thread(user: User, thread: Thread, where: str) -> bool:
+    """A thread's moderators pin it to its category; pinning to every list, or changing or lifting
+    a pin that is on every list, is for moderators of every category."""
+    if not can_moderate_thread(user, thread):
+        return False
+    touches_every_list = where == Thread.PIN_GLOBAL or thread.pinned == Thread.PIN_GLOBAL
+    return moderates_everywhere(user) or not touches_every_list
+
+
 def can_approve_members(user: User) -> bool:
     return moderates_everywhere(user)
 
@@ -182,12 +191,18 @@ def require_found(obj):
 
 
 def member_required(view):
-    """Anonymous visitors go to the login page; pending or suspended accounts get a 403."""
+    """Anonymous visitors go to the login page; pending or suspended accounts get a 403.
+
+    htmx would follow a 302 inside its request and swap the login page into the fragment's
+    target, so htmx requests are sent there with ``HX-Redirect`` instead.
+    """
+    from .htmx import hx_redirect, is_htmx, vary_on_htmx
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            login = url_for("auth.login", next=request.full_path.rstrip("?"))
+            return hx_redirect(login) if is_htmx() else vary_on_htmx(redirect(login))
         if current_user.status == Status.PENDING:
             abort(403, description="Your account is waiting for a moderator's approval. "
                                    "We'll email you as soon as it is approved.")

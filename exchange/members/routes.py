@@ -12,6 +12,7 @@ from ..moderation.forms import SuspendForm
 from ..permissions import (can_contact, can_edit_profile, can_moderate, can_suspend, member_required, require,
                            require_found)
 from ..taxonomy.forms import read_tags
+from ..params import page_arg, year_value
 from . import directory as dir_service, privacy, regionmap, services
 from .forms import ContactForm, ProfileForm
 
@@ -24,11 +25,11 @@ def _filters() -> dir_service.Filters:
     sort = args.get("sort", "nearby")
     return dir_service.Filters(
         region=args.get("region", "")[:64], program=args.get("program", "")[:64],
-        cohort=int(cohort) if cohort.isdigit() and len(cohort) == 4 else None,
+        cohort=year_value(cohort),
         sector=args.get("sector", "") if args.get("sector") in Sector.ALL else "",
         tag=args.get("tag", "")[:80], offer=args.get("offer", "") if args.get("offer") in Offer.ALL else "",
         q=" ".join(args.get("q", "").split())[:100], sort=sort if sort in dir_service.SORTS else "nearby",
-        page=args.get("page", 1, type=int) or 1)
+        page=page_arg())
 
 
 def _directory_html(filters: dir_service.Filters, endpoint: str):

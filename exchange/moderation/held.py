@@ -32,7 +32,7 @@ def _opens_thread(post: Post) -> bool:
     return post.thread.status in (Thread.HELD, Thread.REJECTED)
 
 
-def approve_post(*, moderator: User, post: Post) -> Post:
+def approve_post(*, moderator: User, post: Post, reason: str = "") -> Post:
     """The post appears: a held thread is published, a held reply joins its thread (as its latest)."""
     if not post.is_held:
         raise ServiceError("That post is not waiting for review.")
@@ -48,7 +48,7 @@ def approve_post(*, moderator: User, post: Post) -> Post:
             search.queue_threads(thread.id)
         else:
             threads.count_in(thread.id, author_id=post.author_id, at=now)
-        log_moderation(moderator, "approve_post", post, label=_label(post))
+        log_moderation(moderator, "approve_post", post, label=_label(post), reason=reason.strip())
     return post
 
 

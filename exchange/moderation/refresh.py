@@ -65,11 +65,11 @@ def ask_authors(*, limit: int = 100) -> int:
     return len(due)
 
 
-def mark_reviewed(*, moderator: User, thread: Thread) -> Thread:
+def mark_reviewed(*, moderator: User, thread: Thread, reason: str = "") -> Thread:
     if not thread.is_practice or thread.status != Thread.PUBLISHED:
         raise ServiceError("Only a published practice can be marked reviewed.")
     with transaction():
         thread = db.session.merge(thread)
         thread.practice.reviewed_at, thread.practice.refresh_requested_at = utcnow(), None
-        log_moderation(moderator, "review_practice", thread, label=thread.title)
+        log_moderation(moderator, "review_practice", thread, label=thread.title, reason=reason.strip())
     return thread

@@ -6,9 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..forms import ServiceError, attach_error
+from ..params import page_arg, to_id
 from ..htmx import is_htmx, render
 from ..permissions import (can_approve_members, can_manage_roles, can_moderate, can_moderate_category,
-                           can_moderate_thread, can_suspend, member_required, moderated_category_ids,
+                           can_moderate_thread, can_pin_thread, can_suspend, member_required, moderated_category_ids,
                            moderates_everywhere, require, require_found)
 from ..taxonomy import services as taxonomy
 from ..taxonomy.routes import decision_form
@@ -26,13 +27,14 @@ def guard():
     require(can_moderate(current_user), "Only moderators can open the moderation tools.")
 
 
-def _queue(notice: str | None):
+def _queue(notice: str | None, notice_kind: str = "success"):
     """Everything awaiting this moderator: their categories' flags and held posts; for unscoped
     moderators also registrations (with roster matches), tag proposals and practices to refresh."""
     scope = moderated_category_ids(current_user)
     everywhere = moderates_everywhere(current_user)
     pending = services.pending_members() if everywhere else []
-    return render("moderation/queue.html", "moderation/_queue.html", notice=notice, form=ReasonForm(),
+    return render("moderation/queue.html", "moderation/_queue.html", notice=notice, notice_kind=notice_kind,
+                  badge_oob=is_htmx(), form=ReasonForm(),
                   held=held.held_posts(scope=scope), flagged=services.flagged_posts(scope=scope),
                   pending=pending, roster=services.roster_matches(pending), everywhere=everywhere,
                   proposals=taxonomy.pending_proposals() if everywhere else [],
@@ -40,10 +42,11 @@ def _queue(notice: str | None):
                   stale=refresh.stale_practices() if everywhere else [])
 
 
-def _done(message: str):
+def _done(message: str, kind: str = "success"):
+    """After a decision: the queue in place (htmx, with the header's count) or back to it."""
     if is_htmx():
-        return _queue(message)
-    flash(message, "success")
+        return _queue(message, kind)
+    flash(message, kind)
     return redirect(url_for("moderation.queue"), code=303)
 
 
@@ -82,7 +85,7 @@ def decide_member(user_id: int, decision: str):
             services.reject_member(moderator=current_user, member=member, reason=form.reason.data or "")
             message = f"Declined {member.display_name}."
     except ServiceError as error:
-        message = error.message
+        return _done(error.message, "error")
     return _done(message)
 
 
@@ -103,8 +106,8 @@ def lock_thread(thread_id: int, verb: str):
 def move_thread(thread_id: int):
     thread = require_found(services.get_thread(thread_id))
     require(can_moderate_thread(current_user, thread), OUT_OF_SCOPE)
-    category_id = request.form.get("category", "")
-    category = services.get_category(int(category_id)) if category_id.isdigit() else None
+    category_id = to_id(request.form.get("category"))
+    category = services.get_category(category_id) if category_id else None
     form = ReasonForm()
     if category is not None and not can_moderate_category(current_user, category.id):
         flash(f"You do not moderate {category.name}: ask a moderator of every category.", "error")
@@ -130,7 +133,7 @@ def decide_post(post_id: int, verb: str):
     reason = _reason()
     try:
         if verb == "approve":
-            held.approve_post(moderator=current_user, post=post)
+            held.approve_post(moderator=current_user, post=post, reason=reason)
             message = f"Approved post #{post.id}: it is on the thread now."
         elif verb == "reject":
             held.reject_post(moderator=current_user, post=post, reason=reason)
@@ -145,10 +148,10 @@ def decide_post(post_id: int, verb: str):
             services.dismiss_flags(moderator=current_user, post=post, reason=reason)
             message = f"Dismissed the flags on post #{post.id}."
     except ServiceError as error:
-        message = error.message
         if not is_htmx():
-            flash(message, "error")
+            flash(error.message, "error")
             return redirect(url_for("threads.post", post_id=post.id), code=303)
+        return _done(error.message, "error")
     if request.form.get("back") == "thread" and not is_htmx():
         flash(message, "success")
         return redirect(url_for("threads.post", post_id=post.id), code=303)
@@ -192,7 +195,7 @@ def reinstate(user_id: int):
 @bp.route("/log")
 def log():
     action = request.args.get("action") or None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     entries, has_next = services.moderation_log(action=action, page=page)
     return render_template("moderation/log.html", entries=entries, has_next=has_next, page=page,
                            action=action, actions=services.log_actions())
@@ -203,8 +206,8 @@ def pin_thread(thread_id: int, verb: str):
     thread = require_found(services.get_thread(thread_id))
     require(can_moderate_thread(current_user, thread), OUT_OF_SCOPE)
     where = request.form.get("where", "")
-    if where == "global" or (verb == "unpin" and thread.pinned == thread.PIN_GLOBAL):
-        require(moderates_everywhere(current_user), "Pinning to every list is for moderators of every category.")
+    require(can_pin_thread(current_user, thread, where if verb == "pin" else ""),
+            "A pin on every list is for moderators of every category.")
     try:
         if verb == "pin":
             services.pin_thread(moderator=current_user, thread=thread, where=where, reason=_reason())
@@ -242,11 +245,11 @@ def merge_thread(thread_id: int):
 def practice_reviewed(thread_id: int):
     require(moderates_everywhere(current_user), "Practices to refresh are for moderators of every category.")
     thread = require_found(services.get_thread(thread_id))
-    _reason()
+    reason = _reason()
     try:
-        refresh.mark_reviewed(moderator=current_user, thread=thread)
+        refresh.mark_reviewed(moderator=current_user, thread=thread, reason=reason)
     except ServiceError as error:
-        return _done(error.message)
+        return _done(error.message, "error")
     return _done(f"Marked “{thread.title}” as reviewed today.")
 
 

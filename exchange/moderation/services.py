@@ -178,6 +178,8 @@ def unhide_post(*, moderator: User, post: Post, reason: str = "") -> Post:
 
 def dismiss_flags(*, moderator: User, post: Post, reason: str = "") -> Post:
     """The post is fine: close its flags (and show it again if the flags had hidden it)."""
+    if not _open_flags(post.id):
+        raise ServiceError("That post has no open flags: someone may have decided it already.")
     with transaction():
         post = db.session.merge(post)
         if post.is_hidden and post.hidden_reason == AUTO_HIDDEN:
@@ -298,7 +300,7 @@ def queue_count(scope: frozenset[int] | None = None) -> int:
         return db.session.scalar(select(total)) or 0
 
     return cached("moderation-queue-count", ",".join(map(str, sorted(scope))) if scope else "all",
-                  compute=count, timeless=True)
+                  compute=count)  # not timeless: practices go stale with time alone
 
 
 def roster_matches(members: list[User]) -> dict[int, User]:
@@ -376,6 +378,10 @@ def merge_thread(*, moderator: User, source: Thread, target: Thread, reason: str
     if source.is_practice:
         raise ServiceError("A practice's write-up cannot be merged into another thread: move the discussion "
                            "the other way.", field="target")
+    if _opening_post_id(source) < _opening_post_id(target):
+        # Posts keep their order by id, so an older duplicate's opening post would open the target.
+        raise ServiceError(f"“{target.title}” is newer than this thread: merge it into this one instead, "
+                           "so the older thread keeps its opening post first.", field="target")
     with transaction():
         source, target = db.session.merge(source), db.session.merge(target)
         moved = db.session.execute(update(Post).where(Post.thread_id == source.id).values(thread_id=target.id)
@@ -389,6 +395,10 @@ def merge_thread(*, moderator: User, source: Thread, target: Thread, reason: str
         log_moderation(moderator, "merge_thread", source, label=f"{source.title} → {target.title}",
                        reason=f"{moved} posts moved" + (f": {reason.strip()}" if reason.strip() else ""))
     return target
+
+
+def _opening_post_id(thread: Thread) -> int:
+    return db.session.scalar(select(func.min(Post.id)).where(Post.thread_id == thread.id)) or 0
 
 
 def merged_destination(thread: Thread) -> Thread | None:

@@ -8,6 +8,7 @@ from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
 from ..models import Category, Role, Status, User
+from ..params import to_id
 from .services import REASON_MAX, log_moderation
 
 ROLE_LABELS = {Role.MEMBER: "Member", Role.MODERATOR: "Moderator", Role.ADMIN: "Admin"}
@@ -36,8 +37,9 @@ def set_role(*, admin: User, member: User, role: str, category_ids: list[int] = 
         raise ServiceError("You cannot take away your own admin role: ask another admin.", field="role")
     if member.status != Status.ACTIVE:
         raise ServiceError(f"{member.display_name} is not an active member.", field="member")
-    categories = list(db.session.scalars(select(Category).where(Category.id.in_(category_ids)))) \
-        if role == Role.MODERATOR and category_ids else []
+    known_ids = [c for c in category_ids if to_id(c) == c]
+    categories = list(db.session.scalars(select(Category).where(Category.id.in_(known_ids)))) \
+        if role == Role.MODERATOR and known_ids else []
     if len(categories) != len(set(category_ids)) and role == Role.MODERATOR:
         raise ServiceError("One of the chosen categories does not exist.", field="categories")
     with transaction():

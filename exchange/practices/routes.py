@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..feeds import atom_response, feed_key, require_feed_reader
 from ..forms import ServiceError, attach_error
+from ..params import page_arg, to_id, year_value
 from ..fragments import fragment
 from ..htmx import is_htmx, render, vary_on_htmx
 from ..markup import render_markdown
@@ -30,8 +31,8 @@ def _filters() -> services.Filters:
     return services.Filters(
         tags=[t for t in args.getlist("tag") if t][:10], region=args.get("region", "")[:64],
         setting=args.get("setting", "") if args.get("setting") in services.Practice.SETTINGS else "",
-        year=int(year) if year.isdigit() and len(year) == 4 else None,
-        sort=sort if sort in services.SORTS else "newest", page=args.get("page", 1, type=int) or 1)
+        year=year_value(year),
+        sort=sort if sort in services.SORTS else "newest", page=page_arg())
 
 
 @bp.route("/practices")
@@ -81,7 +82,8 @@ def _preview(form: PracticeForm) -> str | None:
 
 def _source_post(form: PracticeForm) -> Post | None:
     value = form.source_post.data or ""
-    return threads.get_post(int(value)) if value.isdigit() else None
+    post_id = to_id(value)
+    return threads.get_post(post_id) if post_id else None
 
 
 @bp.route("/practices/new", methods=["GET", "POST"])
@@ -109,7 +111,7 @@ def new():
 @member_required
 def practice(thread_id: int):
     thread = _visible(thread_id)
-    page, _ = threads.page_bounds(thread, request.args.get("page", 1, type=int) or 1)
+    page, _ = threads.page_bounds(thread, page_arg())
     return render_template("practices/practice.html", thread=thread, practice=thread.practice,
                            posts_html=posts_html(thread, page, skip_first=True),
                            reply_form_html=reply_form_html(thread, page),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -199,8 +199,12 @@ def decide(proposal_id: int, action: str):
         return render("taxonomy/proposals.html", "taxonomy/_proposal.html", status=422, form=form,
                       proposals=services.pending_proposals(), proposal=proposal, error=error.message,
                       failed_id=proposal.id)
+    in_queue = request.form.get("back") == "queue"
     if is_htmx():
-        return render_template("taxonomy/_proposal_done.html", proposal=proposal, message=message)
+        response = make_response(render_template("taxonomy/_proposal_done.html", proposal=proposal, message=message))
+        if in_queue:
+            response.headers["HX-Trigger"] = "queue-changed"  # queue.js refreshes the counts
+        return response
     flash(message, "success")
-    back = "moderation.queue" if request.form.get("back") == "queue" else "taxonomy.proposals"
+    back = "moderation.queue" if in_queue else "taxonomy.proposals"
     return redirect(url_for(back), code=303)

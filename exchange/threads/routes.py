@@ -9,12 +9,13 @@ from markupsafe import Markup
 
 from ..fragments import CSRF_SLOT, fragment, with_csrf
 from ..htmx import hx_redirect, is_htmx, render, vary_on_htmx
+from ..params import MAX_PAGE, page_arg, to_id
 from ..markup import render_markdown
 from .. import flood
 from ..forms import ServiceError, attach_error
 from ..moderation import holds, services as moderation
-from ..permissions import (can_edit_post, can_flag, can_reply, can_view_post, can_view_thread, can_start_thread,
-                           edit_needs_reason, member_required, require, require_found)
+from ..permissions import (can_edit_post, can_flag, can_moderate_thread, can_reply, can_view_post, can_view_thread,
+                           can_start_thread, edit_needs_reason, member_required, require, require_found)
 from . import services
 from ..taxonomy.forms import read_tags
 from ..taxonomy.services import tag_field_value
@@ -25,7 +26,7 @@ PREVIEW_ID = re.compile(r"[a-z0-9-]{1,60}")
 
 
 def _page_arg() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return page_arg()
 
 
 def _post_url(post, page: int | None = None) -> str:
@@ -129,7 +130,7 @@ def thread(thread_id: int, slug: str | None = None):
 
 def _promotable_first_post(thread, page: int):
     """The opening post, when this viewer might turn the thread into a practice."""
-    if page == 1 and (thread.author_id == current_user.id or current_user.is_moderator):
+    if page == 1 and (thread.author_id == current_user.id or can_moderate_thread(current_user, thread)):
         return services.first_post(thread)
     return None
 
@@ -182,7 +183,7 @@ def reply(thread_id: int):
         flood.record("reply", current_user)
         post = services.reply(author=current_user, thread=thread, body=form.body.data)
         page = services.page_of_post(post)
-        shown_page = int(form.page.data) if (form.page.data or "").isdigit() else 0
+        shown_page = min(to_id(form.page.data) or 0, MAX_PAGE)
         if is_htmx() and page == shown_page:
             number = services.get_thread(thread_id).post_count
             response = make_response(render_template(

@@ -61,10 +61,13 @@ def latest_threads(*, category: Category | None = None, page: int = 1, per_page:
         .offset((page - 1) * per_page)
         .limit(per_page + 1)  # one extra row tells whether a next page exists, without COUNT
     )
-    pins = _listed().where(Thread.is_pinned_sql(), Thread.pinned.in_(pinned_here)).order_by(Thread.pinned_at.desc())
+    pins = _listed().where(Thread.is_pinned_sql()).order_by(Thread.pinned_at.desc())
     if category is not None:
         query = query.where(Thread.category_id == category.id)
-        pins = pins.where(Thread.category_id == category.id)
+        pins = pins.where((Thread.pinned == Thread.PIN_GLOBAL)
+                          | ((Thread.pinned == Thread.PIN_CATEGORY) & (Thread.category_id == category.id)))
+    else:
+        pins = pins.where(Thread.pinned == Thread.PIN_GLOBAL)
     rows = list(db.session.scalars(query))
     pinned = list(db.session.scalars(pins)) if page == 1 else []
     return ThreadPage(rows[:per_page], page, len(rows) > per_page, pinned)
@@ -211,6 +214,9 @@ def edit_post(*, post: Post, body: str, title: str | None = None, tags: list[Tag
     reason = moderator_edit(editor, post.author_id, reason)
     with transaction():
         changed = body != post.body_source or (title is not None and title.strip() != post.thread.title)
+        new_words = _new_words(post.thread_id, proposals) if tags is not None else []
+        retagged = tags is not None and (
+            bool(new_words) or {t.id for t in tags} != {t.id for t in chosen_tags(post.thread)})
         if body != post.body_source:
             post.body_source = body
             post.body_html = render_markdown(body)
@@ -218,14 +224,18 @@ def edit_post(*, post: Post, body: str, title: str | None = None, tags: list[Tag
             post.thread.title = title.strip()
         if changed:
             post.edited_at = utcnow()
-        if reason and changed:
+        if reason and (changed or retagged):
             post.edited_by_id, post.edit_reason = editor.id, reason
-            log_moderation(editor, "edit_post", post, label=f"in “{post.thread.title}”", reason=reason)
+            log_moderation(editor, "edit_post", post, label=f"in “{post.thread.title}”",
+                           reason=reason if changed else f"tags changed: {reason}")
         if tags is not None:
-            thread_id = post.thread_id
-            taxonomy.file_under(thread_id, tags)
-            pending = {p.slug for p in taxonomy.pending_proposals_for(thread_id)}
-            taxonomy.propose_words([w for w in proposals if taxonomy.tag_key(w) not in pending],
-                                   proposer=post.author, thread_id=thread_id)
+            taxonomy.file_under(post.thread_id, tags)
+            taxonomy.propose_words(new_words, proposer=post.author, thread_id=post.thread_id)
         search.queue_threads(post.thread_id)
     return post
+
+
+def _new_words(thread_id: int, proposals) -> list[str]:
+    """Unknown tag words not already proposed for this thread."""
+    pending = {p.slug for p in taxonomy.pending_proposals_for(thread_id)}
+    return [w for w in proposals if taxonomy.tag_key(w) not in pending]

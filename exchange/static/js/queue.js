@@ -70,12 +70,13 @@
       return field.type !== "hidden" && field.value !== field.defaultValue;
     });
   }
-  if (seconds > 0 && window.htmx) {
-    setInterval(function () {
-      if (!busy() && !document.hidden) {
-        htmx.ajax("GET", settings.getAttribute("data-queue-url"), { target: "#mod-queue", swap: "outerHTML" });
-      }
-    }, seconds * 1000);
+  function refresh() {
+    if (settings && window.htmx && !busy() && !document.hidden) {
+      htmx.ajax("GET", settings.getAttribute("data-queue-url"), { target: "#mod-queue", swap: "outerHTML" });
+    }
   }
+  if (seconds > 0) setInterval(refresh, seconds * 1000);
+  // A decision swapped only its own item (a tag proposal): fetch the queue for its counts.
+  document.body.addEventListener("queue-changed", refresh);
   select(0, false);
 })();

@@ -1,0 +1,35 @@
+"""Numbers read from URLs and forms: anything that is not a plain, sane number reads as missing.
+
+``str.isdigit`` accepts '²' and 30-digit strings that ``int()`` or the database then refuse, so
+every id or page number a request carries goes through here.
+"""
+from __future__ import annotations
+
+import re
+
+from flask import request
+
+MAX_ID = 2**63 - 1  # the largest integer both SQLite and PostgreSQL store
+MAX_PAGE = 10_000
+_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+def to_id(value) -> int | None:
+    """A positive database id, or None."""
+    text = str(value or "").strip()
+    if not _DIGITS.fullmatch(text):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def page_arg(name: str = "page") -> int:
+    """The page number in the query string, between 1 and MAX_PAGE (1 when missing or malformed)."""
+    number = to_id(request.args.get(name))
+    return min(number, MAX_PAGE) if number else 1
+
+
+def year_value(value) -> int | None:
+    """A four-digit year (a cohort, a practice's year), or None."""
+    text = str(value or "").strip()
+    return int(text) if re.fullmatch(r"[0-9]{4}", text) else None
