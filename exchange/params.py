@@ -6,6 +6,7 @@ every id or page number a request carries goes through here.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import request
 
@@ -33,3 +34,14 @@ def year_value(value) -> int | None:
     """A four-digit year (a cohort, a practice's year), or None."""
     text = str(value or "").strip()
     return int(text) if re.fullmatch(r"[0-9]{4}", text) else None
+
+
+def date_value(value) -> date | None:
+    """A YYYY-MM-DD date (what <input type=date> sends), or None."""
+    text = str(value or "").strip()
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:  # 2026-02-30
+        return None

@@ -1,8 +1,10 @@
 """The first moderation tools: approving members, locking threads, and the append-only log."""
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from exchange.extensions import db
-from exchange.models import ModerationLog, Status, Thread
+from exchange.models import ModerationLog, Role, Status, Thread, utcnow
 from tests.helpers import visible
 
 
@@ -52,3 +54,20 @@ def test_locking_and_unlocking_a_thread_is_logged(moderator_client, make_thread)
 def test_moderation_actions_on_unknown_targets_are_404(moderator_client):
     assert moderator_client.submit("/mod/members/9999/approve").status_code == 404
     assert moderator_client.submit("/mod/threads/9999/lock").status_code == 404
+
+
+def test_the_log_filters_by_who_what_target_and_dates(app, moderator_client, make_user, make_thread):
+    other = make_user(username="othermod", role=Role.MODERATOR)
+    first, second = make_thread(title="First heated debate"), make_thread(title="Second heated debate")
+    moderator_client.submit(f"/mod/threads/{first.id}/lock", {"reason": "Cooling off"})
+    app.test_client().sign_in_as(other).submit(f"/mod/threads/{second.id}/lock", {"reason": "Spam wave"})
+    by_other = visible(moderator_client.get("/mod/log?who=othermod"))
+    assert "Spam wave" in by_other and "Cooling off" not in by_other
+    one_thread = visible(moderator_client.get(f"/mod/log?target=thread&id={first.id}"))
+    assert "Cooling off" in one_thread and "Spam wave" not in one_thread
+    today = utcnow().date()
+    assert "Spam wave" in visible(moderator_client.get(f"/mod/log?after={today}&before={today}"))
+    past = visible(moderator_client.get(f"/mod/log?before={today - timedelta(days=1)}"))
+    assert "Nothing matches these filters" in past and "Spam wave" not in past
+    # Malformed filters are ignored, never an error.
+    assert moderator_client.get("/mod/log?after=2026-02-30&id=²&who=%00").status_code == 200

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..forms import ServiceError, attach_error
-from ..params import page_arg, to_id
+from ..params import date_value, page_arg, to_id
 from ..htmx import is_htmx, render
 from ..permissions import (can_approve_members, can_manage_roles, can_moderate, can_moderate_category,
                            can_moderate_thread, can_pin_thread, can_suspend, member_required, moderated_category_ids,
@@ -194,11 +194,16 @@ def reinstate(user_id: int):
 
 @bp.route("/log")
 def log():
-    action = request.args.get("action") or None
+    args = request.args
+    filters = services.LogFilters(
+        action=args.get("action", "")[:40], actor=args.get("who", "").strip().lstrip("@")[:40],
+        target_type=args.get("target", "")[:20], target_id=to_id(args.get("id")),
+        after=date_value(args.get("after")), before=date_value(args.get("before")))
     page = page_arg()
-    entries, has_next = services.moderation_log(action=action, page=page)
+    entries, has_next = services.moderation_log(filters, page=page)
     return render_template("moderation/log.html", entries=entries, has_next=has_next, page=page,
-                           action=action, actions=services.log_actions())
+                           filters=filters, actions=services.log_actions(),
+                           target_types=services.log_target_types())
 
 
 @bp.route("/threads/<int:thread_id>/<any(pin, unpin):verb>", methods=["POST"])
