@@ -45,6 +45,7 @@ def test_a_suspended_member_is_signed_out_cannot_sign_in_and_disappears(app, peo
     viewer = as_(app, other)
     assert "Mia Member" not in visible(viewer.get("/members"))
     assert "Mia Member" not in visible(viewer.get("/search", query_string={"q": "mia", "type": "members"}))
+    assert "Otto Other" in visible(viewer.get("/search", query_string={"q": "otto", "type": "members"}))
     assert viewer.get("/members/mia").status_code == 404
     assert "Repeated spam" in mailbox()[-1]
     row = db.session.query(ModerationLog).filter_by(action="suspend_member").one()
@@ -61,6 +62,9 @@ def test_moderators_see_and_reinstate_a_suspended_member(app, people):
     assert db.session.get(User, member.id).status == Status.ACTIVE
     assert sign_in(app, "mia@example.org").status_code == 303
     assert "Mia Member" in visible(as_(app, people["other"]).get("/members"))
+    outbox.drain()
+    found = visible(as_(app, people["other"]).get("/search", query_string={"q": "mia", "type": "members"}))
+    assert "Mia Member" in found                                                   # back in search too
     actions = [r.action for r in db.session.query(ModerationLog).order_by(ModerationLog.id)]
     assert actions == ["suspend_member", "reinstate_member"]
 
@@ -126,3 +130,16 @@ def test_a_moderator_moves_a_thread_and_the_counts_and_log_follow(app, people, m
     assert "move-category" not in member.get(f"/t/{thread.id}").get_data(as_text=True)
     bad = client.submit(f"/mod/threads/{thread.id}/move", {"category": "999"})
     assert bad.status_code == 303 and "Choose a category" in visible(client.get(f"/t/{thread.id}"))
+
+
+def test_an_ended_suspension_is_lifted_when_a_moderator_opens_the_queue(app, people):
+    member = people["member"]
+    as_(app, people["moderator"]).submit(f"/mod/members/{member.id}/suspend",
+                                         {"reason": "A week off", "until": (utcnow() + timedelta(days=7)).date().isoformat()})
+    db.session.get(User, member.id).suspended_until = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert db.session.get(User, member.id).status == Status.SUSPENDED
+    as_(app, people["moderator2"]).get("/mod")
+    db.session.expire_all()
+    assert db.session.get(User, member.id).status == Status.ACTIVE
+    assert db.session.query(ModerationLog).filter_by(action="suspension_ended").one().actor_id is None

@@ -381,3 +381,18 @@ def test_odd_numbers_in_moderation_forms_are_explained(app, scene):
                                       "categories": "99999999999999999999999999999"})
     assert team.status_code == 422
     assert db.session.get(Thread, scene["old"].id).category_id == scene["talent"].id
+
+
+def test_an_address_merged_twice_still_leads_to_the_thread(app, scene, make_thread):
+    third = make_thread(author=scene["author"], category=scene["talent"], title="A third copy of the question")
+    mod = as_(app, scene["moderator"])
+    # pinned (oldest) ← old ← third: merge the newest into the middle one, then the middle into the oldest.
+    assert mod.submit(f"/mod/threads/{third.id}/merge", {"target": str(scene["old"].id)}).status_code == 303
+    assert mod.submit(f"/mod/threads/{scene['old'].id}/merge", {"target": str(scene["pinned"].id)}).status_code == 303
+    member = as_(app, scene["member"])
+    first_hop = member.get(f"/t/{third.id}")
+    assert first_hop.status_code == 301 and first_hop.location.endswith(
+        f"/t/{scene['pinned'].id}/read-this-first-how-we-work-here")
+    landed = member.get(f"/t/{third.id}", follow_redirects=True)
+    assert "Read this first" in visible(landed) and landed.status_code == 200
+    assert db.session.get(Thread, scene["pinned"].id).post_count == 3
