@@ -59,3 +59,34 @@ def test_limits_are_per_member(app, limits, make_user, make_thread):
         for n in range(2):
             assert client.submit(f"/t/{thread.id}/reply", {"body": f"Reply {n}", "page": "1"}, htmx=True).status_code == 200
     assert first.submit(f"/t/{thread.id}/reply", {"body": "Third", "page": "1"}, htmx=True).status_code == 422
+
+
+def test_the_shipped_limits_hold_newcomers_contact_requests_to_two_an_hour(app, make_user):
+    """The default configuration, not a test's: a newcomer sends 2 contact requests an hour, a veteran 5."""
+    message = "Hello! I read your practice on hiring fairs and would love to compare notes this month."
+    people = [make_user(username=f"peer{n}") for n in range(6)]
+    newcomer = app.test_client().sign_in_as(make_user(username="newbie"))
+    for peer in people[:2]:
+        assert newcomer.submit(f"/members/{peer.username}/contact", {"message": message}).status_code == 303
+    third = newcomer.submit(f"/members/{people[2].username}/contact", {"message": message + " (third)"})
+    assert third.status_code == 422 and "(2 per hour, 5 per day)" in visible(third)
+    assert message + " (third)" in third.get_data(as_text=True)
+    old_hand = app.test_client().sign_in_as(veteran(make_user, username="oldhand"))
+    for peer in people[:5]:
+        assert old_hand.submit(f"/members/{peer.username}/contact", {"message": message}).status_code == 303
+    refused = old_hand.submit(f"/members/{people[5].username}/contact", {"message": message})
+    assert refused.status_code == 422 and "(5 per hour, 20 per day)" in visible(refused)
+
+
+def test_a_thread_past_the_limit_waits_for_a_moderator(app, make_user, make_category):
+    app.config["FLOOD_LIMITS"] = {**app.config["FLOOD_LIMITS"], "thread": "1 per hour"}
+    category = make_category()
+    client = app.test_client().sign_in_as(veteran(make_user))
+    form = {"title": "How do you run data chats?", "category": str(category.id), "body": "We meet weekly.", "tags": ""}
+    assert client.submit("/threads/new", form).status_code == 303
+    held = client.submit("/threads/new", {**form, "title": "A second question within the hour"}, follow_redirects=True)
+    assert "waits for a moderator's review" in visible(held)
+    thread = db.session.query(Thread).filter_by(title="A second question within the hour").one()
+    opening = db.session.query(Post).filter_by(thread_id=thread.id).one()
+    assert thread.status == Thread.HELD and "past the limit on new threads" in opening.held_reason
+    assert "A second question within the hour" not in visible(app.test_client().sign_in_as(make_user()).get("/threads"))
