@@ -2,6 +2,7 @@
 
 markdown-it-py renders with raw HTML off, then bleach keeps an allowlist of tags,
 attributes and URL schemes, and every link gets ``rel="nofollow ugc noopener"``.
+A URL inside inline code or a code block stays text: code is shown as it was written.
 Templates mark the output of ``render_markdown`` safe and nothing else.
 """
 from __future__ import annotations
@@ -41,7 +42,7 @@ _cleaner = bleach.Cleaner(
     attributes=ALLOWED_ATTRIBUTES,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
-    filters=[partial(LinkifyFilter, callbacks=[_set_rel], parse_email=False)],
+    filters=[partial(LinkifyFilter, callbacks=[_set_rel], parse_email=False, skip_tags={"code", "pre"})],
 )
 
 

@@ -10,6 +10,7 @@ from functools import wraps
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
+from .htmx import hx_redirect, is_htmx, vary_on_htmx
 from .models import Post, Role, Status, Thread, User
 
 
@@ -196,8 +197,6 @@ def member_required(view):
     htmx would follow a 302 inside its request and swap the login page into the fragment's
     target, so htmx requests are sent there with ``HX-Redirect`` instead.
     """
-    from .htmx import hx_redirect, is_htmx, vary_on_htmx
-
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:

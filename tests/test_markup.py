@@ -17,6 +17,19 @@ def test_bare_urls_become_links_with_nofollow_ugc_noopener():
     assert '<a href="https://example.org/report" rel="nofollow ugc noopener">' in html
 
 
+@pytest.mark.parametrize("text, code", [
+    ("Run `curl https://example.org/api` first.", "<code>curl https://example.org/api</code>"),
+    ("```\nexport URL=https://example.org/api\n```", "<pre><code>export URL=https://example.org/api\n</code></pre>"),
+    ("    wget https://example.org/data.csv", "<pre><code>wget https://example.org/data.csv\n</code></pre>"),
+    ("`https://x`", "<code>https://x</code>"),
+])
+def test_urls_in_code_stay_plain_text_while_links_around_them_still_work(text, code):
+    html = render_markdown(f"{text}\n\nThe report: https://example.org/report")
+    assert code in html
+    assert [attrs for tag, attrs in _elements(html) if tag == "a"] == [
+        [("href", "https://example.org/report"), ("rel", "nofollow ugc noopener")]]
+
+
 def test_markdown_links_also_get_the_rel_attribute():
     html = render_markdown("[the rubric](https://example.org/rubric)")
     assert 'rel="nofollow ugc noopener"' in html

@@ -17,6 +17,37 @@ def test_posts_without_a_valid_csrf_token_are_refused_and_the_text_is_shown_back
     assert "My carefully written reply" in page
 
 
+def test_a_plain_post_without_a_token_gets_the_whole_400_page(member_client, make_thread):
+    thread = make_thread()
+    response = member_client.post(f"/t/{thread.id}/reply", data={"body": "My carefully written reply"})
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "<html" in body and '<header class="site-header">' in body and '<section id="error"' in body
+    assert "This form has expired" in visible(response)
+
+
+@pytest.mark.parametrize("header", [None, "", "not-a-real-token", "signed-for-another-session"])
+def test_htmx_posts_without_a_valid_csrf_header_get_the_400_partial_and_nothing_is_posted(
+        app, member_client, make_thread, header):
+    thread = make_thread()
+    member_client.csrf_token()  # the session has its token: only the header is wrong
+    headers = {"HX-Request": "true"}
+    if header == "signed-for-another-session":
+        headers["X-CSRFToken"] = app.test_client().csrf_token()
+    elif header is not None:
+        headers["X-CSRFToken"] = header
+    response = member_client.post(f"/t/{thread.id}/reply", data={"body": "My carefully written reply", "page": "1"},
+                                  headers=headers)
+    assert response.status_code == 400
+    body = response.get_data(as_text=True).strip()
+    assert body.startswith('<section id="error"') and body.endswith("</section>")
+    assert "<html" not in body and "<body" not in body
+    assert "This form has expired" in visible(response)
+    assert "My carefully written reply" in visible(response)
+    assert "HX-Request" in response.headers["Vary"]
+    assert "My carefully written reply" not in visible(member_client.get(f"/t/{thread.id}"))
+
+
 @pytest.mark.parametrize("url", ["/login", "/register", "/reset", "/logout", "/preview", "/threads/new"])
 def test_every_form_endpoint_requires_csrf(member_client, url):
     assert member_client.post(url, data={"email": "a@b.org", "body": "x"}).status_code == 400

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
@@ -69,8 +70,9 @@ def _kept_text() -> dict:
 
 
 def handle_http_error(error: HTTPException):
-    custom = error.description if error.description and error.description != type(error).description else None
-    return _error_page(error.code or 500, custom)
+    # Flask-Limiter's description is the limit itself ("10 per 1 minute"): the page's own words are kinder.
+    ours = error.description and error.description != type(error).description and not isinstance(error, RateLimitExceeded)
+    return _error_page(error.code or 500, error.description if ours else None)
 
 
 def handle_csrf_error(error: CSRFError):

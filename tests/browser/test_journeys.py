@@ -1,11 +1,15 @@
 """The first journeys of Exchange, in a real Chromium: joining, discussing, and no JavaScript."""
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
 import pytest
 from playwright.sync_api import expect
 
 from exchange.extensions import db
-from exchange.models import Category, Role
+from exchange.models import Category, Post, Role, User
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 
@@ -17,6 +21,46 @@ def fill_new_thread(page, title: str, body: str) -> None:
     page.get_by_label("Title").fill(title)
     page.get_by_label("Category").select_option(label="Talent and human capital")
     page.get_by_label("Message").fill(body)
+
+
+@contextmanager
+def swapped_in_place(page, method: str, path: str, *, status: int = 200, shows: tuple[str, ...] = ()):
+    """The action in the block is answered by an htmx fragment swapped into this same document.
+
+    Window markers cannot tell: ``hx-boost`` on <body> keeps ``window`` alive across a boosted
+    form post that swaps in a whole new page. So this watches the wire instead: the request to
+    ``path`` carries HX-Request (and is not boosted), the answer is a fragment (no <html>, no
+    <body>) with ``shows`` in it, and nothing loaded a page or fetched one whole meanwhile.
+    """
+    requests = []
+
+    def record(request):
+        requests.append(request)
+
+    page.on("request", record)
+    here = page.url
+    try:
+        with page.expect_response(lambda r: r.request.method == method and urlsplit(r.url).path == path) as answer:
+            yield
+    finally:
+        page.remove_listener("request", record)
+    response = answer.value
+    sent = response.request.all_headers()
+    assert sent.get("hx-request") == "true" and "hx-boosted" not in sent
+    assert response.status == status
+    body = response.text()
+    assert "<html" not in body.lower() and "<body" not in body.lower()
+    for text in shows:
+        assert text in body
+    page_loads = [f"{r.method} {r.url}" for r in requests
+                  if r.is_navigation_request() or "hx-boosted" in r.headers
+                  or (r.method == "GET" and urlsplit(r.url).path == urlsplit(here).path)]
+    assert page_loads == []
+    assert page.url == here
+
+
+def thread_id(page) -> int:
+    return int(re.search(r"/t/(\d+)", page.url).group(1))
 
 
 @pytest.fixture
@@ -43,11 +87,11 @@ def test_register_approve_sign_in_start_a_thread_and_reply_without_a_page_load(
     # A moderator approves it from the queue, in place.
     sign_in(page, "mod@example.org", PASSWORD)
     page.goto("/mod")
-    page.evaluate("window.__sameDocument = true")
-    row = page.locator(".queue-item", has_text="Dana Reyes")
-    row.get_by_role("button", name="Approve").click()
-    expect(page.locator("#mod-queue")).to_contain_text("Nobody is waiting")
-    assert page.evaluate("window.__sameDocument") is True
+    dana = db.session.query(User).filter_by(username="dana").one()
+    with swapped_in_place(page, "POST", f"/mod/members/{dana.id}/approve", shows=("Approved Dana Reyes",)):
+        row = page.locator(".queue-item", has_text="Dana Reyes")
+        row.get_by_role("button", name="Approve").click()
+        expect(page.locator("#mod-queue")).to_contain_text("Nobody is waiting")
     page.locator("header").get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/")
 
@@ -59,13 +103,12 @@ def test_register_approve_sign_in_start_a_thread_and_reply_without_a_page_load(
     expect(page.locator(".post .prose strong")).to_have_text("forty")
 
     # The reply appears without navigation, and the form is ready for the next one.
-    page.evaluate("window.__marker = 1")
     page.get_by_label("Your reply").fill("We pair each one with a buddy teacher for six weeks.")
-    page.get_by_role("button", name="Post reply").click()
-    expect(page.locator("#post-list .post")).to_have_count(2)
-    expect(page.locator("#post-list .post").last).to_contain_text("buddy teacher for six weeks")
-    assert page.evaluate("window.__marker") == 1
-    expect(page.get_by_label("Your reply")).to_have_value("")
+    with swapped_in_place(page, "POST", f"/t/{thread_id(page)}/reply", shows=("buddy teacher for six weeks",)):
+        page.get_by_role("button", name="Post reply").click()
+        expect(page.locator("#post-list .post")).to_have_count(2)
+        expect(page.locator("#post-list .post").last).to_contain_text("buddy teacher for six weeks")
+        expect(page.get_by_label("Your reply")).to_have_value("")
     expect(page.locator("#reply-count")).to_have_text("1 reply")
     page.wait_for_load_state("networkidle")
     page.evaluate("window.scrollTo(0, 0)")
@@ -89,31 +132,32 @@ def test_the_live_preview_renders_markdown_and_keeps_scripts_inert(page, member_
 def test_inline_edit_of_your_own_post(page, member_login, make_thread, page_errors):
     thread = make_thread(author=member_login, title="Budget timelines for principals", body="First draft of my question.")
     page.goto(f"/t/{thread.id}")
-    page.evaluate("window.__marker = 1")
-    page.locator(".post").get_by_role("link", name="Edit").click()
-    body = page.locator(".post textarea[name=body]")
-    expect(body).to_have_value("First draft of my question.")
+    post_id = db.session.query(Post).filter_by(thread_id=thread.id).one().id
+    with swapped_in_place(page, "GET", f"/p/{post_id}/edit", shows=("First draft of my question.",)):
+        page.locator(".post").get_by_role("link", name="Edit").click()
+        body = page.locator(".post textarea[name=body]")
+        expect(body).to_have_value("First draft of my question.")
     body.fill("A clearer question: when do principals see their budgets?")
-    page.locator(".post").get_by_role("button", name="Save").click()
-    expect(page.locator(".post .prose")).to_have_text("A clearer question: when do principals see their budgets?")
-    expect(page.locator(".post .edited")).to_be_visible()
-    assert page.evaluate("window.__marker") == 1
+    with swapped_in_place(page, "POST", f"/p/{post_id}/edit", shows=("when do principals see their budgets?",)):
+        page.locator(".post").get_by_role("button", name="Save").click()
+        expect(page.locator(".post .prose")).to_have_text("A clearer question: when do principals see their budgets?")
+        expect(page.locator(".post .edited")).to_be_visible()
     assert page_errors == []
 
 
 def test_a_failed_htmx_reply_shows_the_error_and_keeps_the_text(page, member_login, make_thread, page_errors):
     thread = make_thread(title="Hiring calendars")
     page.goto(f"/t/{thread.id}")
-    page.evaluate("window.__marker = 1")
     reply = page.get_by_label("Your reply")
     reply.fill("x" * 20_001)
-    page.get_by_role("button", name="Post reply").click()
-    expect(page.locator("#reply-form .error")).to_contain_text("at most 20,000 characters")
-    expect(page.get_by_label("Your reply")).to_have_value("x" * 20_001)
+    with swapped_in_place(page, "POST", f"/t/{thread.id}/reply", status=422, shows=("at most 20,000 characters",)):
+        page.get_by_role("button", name="Post reply").click()
+        expect(page.locator("#reply-form .error")).to_contain_text("at most 20,000 characters")
+        expect(page.get_by_label("Your reply")).to_have_value("x" * 20_001)
     page.get_by_label("Your reply").fill("")
-    page.get_by_role("button", name="Post reply").click()
-    expect(page.locator("#reply-form .error")).to_contain_text("Write something first.")
-    assert page.evaluate("window.__marker") == 1
+    with swapped_in_place(page, "POST", f"/t/{thread.id}/reply", status=422, shows=("Write something first.",)):
+        page.get_by_role("button", name="Post reply").click()
+        expect(page.locator("#reply-form .error")).to_contain_text("Write something first.")
     expect(page.locator("#post-list .post")).to_have_count(1)
     # 422 responses are logged by Chromium as failed resources; nothing else may go wrong.
     assert [e for e in page_errors if "422" not in e] == []
@@ -145,4 +189,21 @@ def test_pages_load_without_console_errors_or_csp_violations(page, member_login,
     for url in ("/", "/threads", f"/t/{thread.id}", "/threads/new", "/practices", "/tags"):
         page.goto(url)
         page.wait_for_load_state("networkidle")
+    assert page_errors == []
+
+
+def test_a_signed_out_htmx_request_goes_to_the_login_page_not_into_the_fragment(page, member_login, page_errors):
+    page.goto("/threads")
+    page.context.clear_cookies()  # the session ended (signed out in another tab, or expired)
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/search") as answer:
+        page.locator("#header-q").fill("budget")
+    page.wait_for_url(lambda url: urlsplit(url).path == "/login")
+    expect(page.locator("header.site-header")).to_have_count(1)  # the whole login page, not one inside <main>
+    assert urlsplit(page.url).query == "next=/search?q%3Dbudget"
+    assert answer.value.status == 204 and answer.value.headers["hx-redirect"] == "/login?next=/search?q%3Dbudget"
+    page.get_by_label("Email").fill("maria@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: url.endswith("/search?q=budget"))
+    expect(page.get_by_role("searchbox").first).to_have_value("budget")
     assert page_errors == []
