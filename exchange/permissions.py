@@ -121,6 +121,14 @@ def can_edit_practice(user: User, thread: Thread) -> bool:
     return is_member(user) and (thread.author_id == user.id or can_moderate_thread(user, thread))
 
 
+def can_file_in_category(user: User, thread: Thread, category_id: int) -> bool:
+    """An author files their own practice anywhere; a moderator moves someone else's only into a
+    category they moderate (as a thread move would require)."""
+    if category_id == thread.category_id or thread.author_id == user.id:
+        return is_member(user)
+    return can_moderate_category(user, category_id)
+
+
 def can_publish_practice(user: User, thread: Thread) -> bool:
     return thread.is_draft and is_member(user) and thread.author_id == user.id
 

@@ -79,7 +79,7 @@ def decide_member(user_id: int, decision: str):
         abort(400, description="The reason is too long (500 characters at most).")
     try:
         if decision == "approve":
-            services.approve_member(moderator=current_user, member=member)
+            services.approve_member(moderator=current_user, member=member, reason=form.reason.data or "")
             message = f"Approved {member.display_name}."
         else:
             services.reject_member(moderator=current_user, member=member, reason=form.reason.data or "")

@@ -50,14 +50,14 @@ def pending_members() -> list[User]:
     ))
 
 
-def approve_member(*, moderator: User, member: User) -> User:
+def approve_member(*, moderator: User, member: User, reason: str = "") -> User:
     if member.status != Status.PENDING:
         raise ServiceError(f"{member.display_name} is not waiting for approval.")
     with transaction():
         member.status = Status.ACTIVE
         member.approved_at = utcnow()
         search.queue_members(member.id)
-        log_moderation(moderator, "approve_member", member, label=member.username)
+        log_moderation(moderator, "approve_member", member, label=member.username, reason=reason.strip())
     send_mail(member.email, "Your Exchange account is approved",
               "Welcome to Exchange! A moderator approved your account; you can sign in now.\n")
     return member

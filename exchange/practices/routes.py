@@ -12,8 +12,8 @@ from ..fragments import fragment
 from ..htmx import is_htmx, render, vary_on_htmx
 from ..markup import render_markdown
 from ..models import Post, Practice, Region, Thread
-from ..permissions import (can_edit_practice, edit_needs_reason, can_mark_helpful, can_promote, can_publish_practice,
-                           can_view_thread, member_required, require, require_found)
+from ..permissions import (can_edit_practice, can_file_in_category, edit_needs_reason, can_mark_helpful, can_promote,
+                           can_publish_practice, can_view_thread, member_required, require, require_found)
 from ..taxonomy.forms import read_tags
 from ..threads import services as threads
 from ..threads.forms import ReplyForm
@@ -141,6 +141,8 @@ def edit(thread_id: int):
     if preview is None and form.validate_on_submit() and (choice := read_tags(form.tags)):
         publish = request.form.get("action") == "publish" and can_publish_practice(current_user, thread)
         try:
+            if not can_file_in_category(current_user, thread, form.category.data):
+                raise ServiceError("You can move this practice only into a category you moderate.", field="category")
             services.update_practice(thread=thread, data=_input(form, choice.tags), proposals=choice.unknown,
                                      publish=publish, editor=current_user,
                                      reason=(form.reason.data or "") if "reason" in form else "")
