@@ -27,6 +27,8 @@ def test_demo_load_builds_a_consistent_network_and_is_idempotent(runner):
     assert NAMED_METROS <= metros and len(metros) >= 15
     assert all(r.latitude and r.longitude for r in db.session.scalars(select(Region)))
     assert _count(Category) >= 8
+    discussions = db.session.scalar(select(func.count()).select_from(Thread).where(Thread.kind == Thread.DISCUSSION))
+    assert 280 <= discussions <= 320 and _count(Post) > 3 * discussions       # ~300 threads, with replies
 
     active = list(db.session.scalars(select(User).where(User.status == Status.ACTIVE)))
     assert 190 <= len(active) <= 210
