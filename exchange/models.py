@@ -251,6 +251,7 @@ class Thread(db.Model):
     HELD = "held"    # a new member's thread, waiting for a moderator; seen by its author and moderators
     REJECTED = "rejected"  # a held thread a moderator declined: still seen by its author, never listed
     MERGED = "merged"  # its posts moved into ``merged_into``; its URL redirects there
+    HIDDEN = "hidden"  # its opening post is hidden (by a moderator or flags): listed nowhere, like a held thread
     PIN_CATEGORY, PIN_GLOBAL = "category", "global"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -99,13 +99,13 @@ def can_see_hidden_text(user: User, post: Post) -> bool:
 
 
 def can_view_thread(user: User, thread: Thread) -> bool:
-    """Drafts are seen by their author alone; held threads by their author and its moderators;
-    everything else by every member."""
+    """Drafts are seen by their author alone; held, rejected and hidden threads by their author
+    and its moderators; everything else by every member."""
     if not is_member(user):
         return False
     if thread.is_draft:
         return thread.author_id == user.id
-    if thread.status in (Thread.HELD, Thread.REJECTED):
+    if thread.status in (Thread.HELD, Thread.REJECTED, Thread.HIDDEN):
         return thread.author_id == user.id or can_moderate_thread(user, thread)
     return True
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from exchange.extensions import db
-from exchange.models import Flag, ModerationLog, Post, Role, Thread
+from exchange.models import Category, Flag, ModerationLog, Post, Role, Thread
 from exchange.search import outbox
 from exchange.threads import services as threads
 from tests.helpers import visible
@@ -146,3 +146,40 @@ def test_moderators_see_how_much_is_waiting_in_the_header(app, scene, make_user)
     html = as_(app, scene["moderator"]).get("/threads").get_data(as_text=True)
     assert 'title="2 waiting for a moderator">2</span>' in html
     assert "waiting for a moderator" not in as_(app, scene["members"][1]).get("/threads").get_data(as_text=True)
+
+
+# --- a hidden opening post takes its thread out of the lists ----------------------------------------
+
+def test_hiding_an_opening_post_unlists_its_thread_until_it_is_shown_again(app, scene):
+    thread = db.session.get(Thread, scene["thread"].id)
+    opening = threads.first_post(thread)
+    category = thread.category
+    reader, moderator = as_(app, scene["members"][0]), as_(app, scene["moderator"])
+    count_before = category.thread_count
+    assert "Coaching cycles that stick" in visible(reader.get("/threads"))
+    moderator.submit(f"/mod/posts/{opening.id}/hide", {"reason": "Advertising"})
+    assert db.session.get(Thread, thread.id).status == Thread.HIDDEN
+    assert db.session.get(Category, category.id).thread_count == count_before - 1
+    for page in ("/threads", f"/c/{category.slug}", "/"):
+        assert "Coaching cycles that stick" not in visible(reader.get(page)), page
+    assert reader.get(f"/t/{thread.id}").status_code == 404
+    assert not found(app, scene["members"][0], "coaching")              # not even by its title
+    author_view = visible(as_(app, scene["author"]).get(f"/t/{thread.id}"))
+    assert "A moderator hid this thread's opening post" in author_view
+    assert "Advertising" in visible(moderator.get(f"/t/{thread.id}"))
+    moderator.submit(f"/mod/posts/{opening.id}/unhide", {"reason": "Checked: a real question"})
+    assert db.session.get(Thread, thread.id).status == Thread.PUBLISHED
+    assert db.session.get(Category, category.id).thread_count == count_before
+    assert "Coaching cycles that stick" in visible(reader.get("/threads"))
+    assert found(app, scene["members"][0], "coaching")
+
+
+def test_three_flags_on_an_opening_post_unlist_the_thread_and_dismissing_restores_it(app, scene):
+    opening = threads.first_post(db.session.get(Thread, scene["thread"].id))
+    for member in scene["members"]:
+        flag(app, member, opening)
+    assert db.session.get(Thread, scene["thread"].id).status == Thread.HIDDEN
+    assert "Coaching cycles that stick" not in visible(as_(app, scene["members"][0]).get("/threads"))
+    as_(app, scene["moderator"]).submit(f"/mod/posts/{opening.id}/dismiss", {}, htmx=True)
+    assert db.session.get(Thread, scene["thread"].id).status == Thread.PUBLISHED
+    assert "Coaching cycles that stick" in visible(as_(app, scene["members"][0]).get("/threads"))

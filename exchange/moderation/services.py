@@ -175,7 +175,24 @@ def flag_post(*, member: User, post: Post, reason: str, note: str = "") -> Flag:
 
 
 def _hide(post: Post, reason: str) -> None:
+    """Hide a post; a hidden opening post takes its thread out of every list (its title is part of it)."""
     post.is_hidden, post.hidden_reason, post.hidden_at = True, reason, utcnow()
+    thread = post.thread
+    if thread.status == Thread.PUBLISHED and _opening_post_id(thread) == post.id:
+        thread.status = Thread.HIDDEN
+        db.session.execute(update(Category).where(Category.id == thread.category_id)
+                           .values(thread_count=Category.thread_count - 1))
+    search.queue_threads(post.thread_id)
+
+
+def _show(post: Post) -> None:
+    """The reverse of ``_hide``: the post, and a thread it opens, are back."""
+    post.is_hidden, post.hidden_reason, post.hidden_at = False, "", None
+    thread = post.thread
+    if thread.status == Thread.HIDDEN and _opening_post_id(thread) == post.id:
+        thread.status = Thread.PUBLISHED
+        db.session.execute(update(Category).where(Category.id == thread.category_id)
+                           .values(thread_count=Category.thread_count + 1))
     search.queue_threads(post.thread_id)
 
 
@@ -203,9 +220,8 @@ def unhide_post(*, moderator: User, post: Post, reason: str = "") -> Post:
         raise ServiceError("That post is not hidden.")
     with transaction():
         post = db.session.merge(post)
-        post.is_hidden, post.hidden_reason, post.hidden_at = False, "", None
+        _show(post)
         _resolve_flags(post.id, "dismissed")
-        search.queue_threads(post.thread_id)
         log_moderation(moderator, "unhide_post", post, label=_post_label(post), reason=reason.strip())
     return post
 
@@ -217,8 +233,7 @@ def dismiss_flags(*, moderator: User, post: Post, reason: str = "") -> Post:
     with transaction():
         post = db.session.merge(post)
         if post.is_hidden and post.hidden_reason == AUTO_HIDDEN:
-            post.is_hidden, post.hidden_reason, post.hidden_at = False, "", None
-            search.queue_threads(post.thread_id)
+            _show(post)
         _resolve_flags(post.id, "dismissed")
         log_moderation(moderator, "dismiss_flags", post, label=_post_label(post), reason=reason.strip())
     return post

@@ -114,7 +114,8 @@ def _shown_posts(thread: Thread):
     """The posts a thread shows. Held replies wait outside it; a held thread shows its own post
     (to its author and moderators, the only ones who can open it)."""
     condition = Post.thread_id == thread.id
-    return condition if thread.status != Thread.PUBLISHED else condition & (Post.review == Post.SHOWN)
+    opens_held = thread.status in (Thread.HELD, Thread.REJECTED)
+    return condition if opens_held else condition & (Post.review == Post.SHOWN)
 
 
 def viewer_signature(thread: Thread, page: int, user: User) -> str:
