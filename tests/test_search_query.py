@@ -79,3 +79,11 @@ def test_unparse_round_trips():
     text = 'math "exit tickets" -algebra tag:principal region:chicago @alice kind:practice in:talent after:2024-01-01'
     assert unparse(parse(text)).split() == text.split()
     assert unparse(parse("@alice")) == "@alice"
+
+
+def test_dotted_words_are_one_word_as_the_indexer_sees_them():
+    from exchange.search.analysis import terms, words_terms
+    q = parse("k12.org 2.5 end. U.S.")
+    assert q.words == ["k12.org", "2.5", "end", "u.s"]
+    assert words_terms(q.words) == ["k12.org", "2.5", "end", "u.s"]
+    assert terms("Visit K12.org, version 2.5. The end. U.S.") == ["visit", "k12.org", "version", "2.5", "end", "u.s"]

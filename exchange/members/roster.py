@@ -219,7 +219,7 @@ def apply(plan: Plan, *, skip_invalid: bool = False) -> Outcome:
     if plan.file_problems or (plan.invalid and not skip_invalid):
         raise ValueError("the roster has problems; nothing was applied")
     created: list[User] = []
-    updated = 0
+    updated, renamed = 0, []
     with transaction():
         taken = set(db.session.scalars(select(User.username)))
         users = {u.email: u for u in db.session.scalars(
@@ -235,19 +235,23 @@ def apply(plan: Plan, *, skip_invalid: bool = False) -> Outcome:
                 db.session.add(user)
                 created.append(user)
             elif change.action == "update":
-                _update(users[row.email], row)
+                if _update(users[row.email], row):
+                    renamed.append(users[row.email].id)
                 updated += 1
         db.session.flush()
         search.queue_members(*[users[c.row.email].id for c in plan.changes
                                if c.action == "update" and c.row.email in users])
+        search.queue_authored(*renamed)  # thread documents carry their authors' names and region
         tokens = auth.new_invitations([user.email for user in created])
     refresh_statistics()
     invitations = [auth.mail_invitation(email, token) for email, token in tokens.items()]
     return Outcome(len(created), updated, invitations)
 
 
-def _update(user: User, row: Row) -> None:
+def _update(user: User, row: Row) -> bool:
+    """Apply the row; True when the name or region changed (what the member's threads show)."""
     roster_owned = user.status == Status.INVITED
+    before = (user.display_name, user.region_id)
     for attribute, value in (("display_name", row.display_name), ("organisation", row.organisation),
                              ("headline", row.title)):
         if value and (roster_owned or not getattr(user, attribute)):
@@ -256,6 +260,7 @@ def _update(user: User, row: Row) -> None:
         user.region_id = row.region.id
     if not any(a.program_id == row.program.id and a.cohort_year == row.cohort_year for a in user.affiliations):
         user.affiliations.append(Affiliation(program_id=row.program.id, cohort_year=row.cohort_year))
+    return (user.display_name, user.region_id) != before
 
 
 def _username(row: Row, taken: set[str]) -> str:

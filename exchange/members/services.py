@@ -93,6 +93,7 @@ def update_profile(member: User, data: ProfileInput) -> User:
         raise ServiceError("The same program and cohort appear twice.", field="affiliations")
     with transaction():
         member = db.session.merge(member)
+        before = (member.display_name, member.region_id, member.show_region)
         member.display_name = data.display_name.strip()
         member.headline = data.headline.strip()
         member.organisation = data.organisation.strip()
@@ -108,6 +109,8 @@ def update_profile(member: User, data: ProfileInput) -> User:
             if name in privacy.FIELDS:
                 setattr(member, f"show_{name}", level)
         search.queue_members(member.id)
+        if (member.display_name, member.region_id, member.show_region) != before:
+            search.queue_authored(member.id)  # their threads carry the name and (if shown) the region too
     return member
 
 

@@ -6,7 +6,7 @@ import time
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from ..database import transaction
 from ..extensions import db
@@ -18,23 +18,33 @@ search_cli = AppGroup("search", help="The full-text search index.")
 
 
 def reindex(*, progress: bool = False) -> int:
-    """Rebuild the whole index from the database; intents queued before the start are covered."""
-    covered = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
-    plan = [(doctype, documents.all_ids(doctype)) for doctype in (documents.THREAD, documents.MEMBER)]
-    total = sum(len(ids) for _, ids in plan)
+    """Rebuild the whole index from the database; the intents queued before the start are covered.
 
-    def batches(bar):
-        for doctype, ids in plan:
-            for start in range(0, len(ids), documents.BATCH):
-                docs, _ = documents.documents(doctype, ids[start:start + documents.BATCH])
-                bar.update(min(documents.BATCH, len(ids) - start))
-                db.session.expunge_all()  # keep memory flat over a large rebuild
-                yield docs
+    The indexer waits meanwhile (``outbox.indexer_lock``) and then drains what was queued during
+    the rebuild into the new index: a change made while it runs is never written to the old index
+    only to be swapped away. Covered means the rows seen at the start, not every id up to the
+    highest one: a transaction that took a lower id may commit later, after its thread was read.
+    """
+    with outbox.indexer_lock():
+        db.session.rollback()  # read from the moment the lock is held
+        covered = list(db.session.scalars(select(SearchOutbox.id)))
+        plan = [(doctype, documents.all_ids(doctype)) for doctype in (documents.THREAD, documents.MEMBER)]
+        total = sum(len(ids) for _, ids in plan)
 
-    with click.progressbar(length=total, label="Indexing", file=None if progress else _Silent()) as bar:
-        count = get_backend().rebuild(batches(bar))
-    with transaction():
-        db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= covered))
+        def batches(bar):
+            for doctype, ids in plan:
+                for start in range(0, len(ids), documents.BATCH):
+                    docs, _ = documents.documents(doctype, ids[start:start + documents.BATCH])
+                    bar.update(min(documents.BATCH, len(ids) - start))
+                    db.session.expunge_all()  # keep memory flat over a large rebuild
+                    yield docs
+
+        with click.progressbar(length=total, label="Indexing", file=None if progress else _Silent()) as bar:
+            count = get_backend().rebuild(batches(bar))
+        with transaction():
+            for start in range(0, len(covered), outbox.BATCH):
+                chunk = covered[start:start + outbox.BATCH]
+                db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(chunk)))
     return count
 
 

@@ -3,7 +3,12 @@ their aliases, category, authors and region) and one per active member.
 
 This is the single place that decides what a reader may find. Drafts, hidden posts and
 members who are not active are left out, so no backend can show them in results or
-snippets. Member documents hold only fields every member may see.
+snippets; a thread whose opening post is hidden is left out whole (its title belongs to that
+post, and moderation takes such a thread out of every list). Member documents, and the
+author's region in thread documents, hold only fields every member may see
+(members/privacy.py decides).
+``listed_threads`` and ``listed_members`` say the same in SQL, for the hits a stale index
+may still return.
 """
 from __future__ import annotations
 
@@ -11,8 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
 from ..markup import plain_text
@@ -47,6 +52,19 @@ def key(doctype: str, doc_id: int) -> str:
     return f"{doctype}:{doc_id}"
 
 
+def listed_members() -> ColumnElement[bool]:
+    """SQL: the members the directory lists, and so search."""
+    return User.status == Status.ACTIVE
+
+
+def listed_threads() -> ColumnElement[bool]:
+    """SQL: the threads search may show: published, with their opening post shown."""
+    first = aliased(Post)
+    opener = select(func.min(first.id)).where(first.thread_id == Thread.id).correlate(Thread).scalar_subquery()
+    hidden = exists().where(Post.id == opener, or_(Post.is_hidden, Post.not_shown_sql()))
+    return and_(Thread.status == Thread.PUBLISHED, ~hidden)
+
+
 def _tags_by_thread(thread_ids: list[int]) -> dict[int, list[Tag]]:
     tagged: dict[int, list[Tag]] = defaultdict(list)
     rows = db.session.execute(
@@ -69,28 +87,40 @@ def thread_documents(thread_ids: list[int]) -> tuple[list[Document], list[int]]:
 def _thread_batch(ids: list[int]) -> list[Document]:
     threads = list(db.session.scalars(
         select(Thread).options(joinedload(Thread.category), joinedload(Thread.author).joinedload(User.region),
+                               joinedload(Thread.author).selectinload(User.affiliations),  # privacy.can_see reads them
                                joinedload(Thread.practice).joinedload(Practice.region))
         .where(Thread.id.in_(ids), Thread.status == Thread.PUBLISHED)))
     if not threads:
         return []
+    from ..members import privacy
+
+    thread_ids = [t.id for t in threads]
+    practices = {t.id for t in threads if t.practice is not None}
+    openers = dict(db.session.execute(select(Post.thread_id, func.min(Post.id)).where(Post.thread_id.in_(thread_ids))
+                                      .group_by(Post.thread_id)).all())
     posts: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
-    for thread_id, html, author_id, author_name in db.session.execute(
-            select(Post.thread_id, Post.body_html, Post.author_id, User.display_name)
+    opener_shown: set[int] = set()
+    for post_id, thread_id, html, author_id, author_name in db.session.execute(
+            select(Post.id, Post.thread_id, Post.body_html, Post.author_id, User.display_name)
             .join(User, User.id == Post.author_id)
-            .where(Post.thread_id.in_([t.id for t in threads]), Post.is_hidden.is_(False),
-                   Post.review == Post.SHOWN)
+            .where(Post.thread_id.in_(thread_ids), Post.is_hidden.is_(False), Post.review == Post.SHOWN)
             .order_by(Post.id)):
+        if post_id == openers.get(thread_id):
+            opener_shown.add(thread_id)
+            if thread_id in practices:
+                continue  # the opening post repeats the practice's sections, indexed below
         posts[thread_id].append((plain_text(html), author_id, author_name))
-    tags = _tags_by_thread([t.id for t in threads])
+    tags = _tags_by_thread(thread_ids)
     docs = []
     for thread in threads:
+        if thread.id not in opener_shown:
+            continue  # a hidden opening post takes the title (and a practice's write-up) with it
         thread_posts = posts.get(thread.id, [])
         body = [text for text, _, _ in thread_posts]
-        regions = [r for r in (thread.author.region, thread.practice.region if thread.practice else None) if r]
+        author_region = thread.author.region if privacy.can_see(privacy.EVERY_MEMBER, thread.author, "region") else None
+        regions = [r for r in (author_region, thread.practice.region if thread.practice else None) if r]
         if thread.practice is not None:
-            # The opening post repeats the sections; index the sections once, then the replies.
-            sections = [plain_text(getattr(thread.practice, f"{s}_html")) for s in Practice.SECTIONS]
-            body = sections + body[1:]
+            body = [plain_text(getattr(thread.practice, f"{s}_html")) for s in Practice.SECTIONS] + body
         thread_tags = tags.get(thread.id, [])
         authors = dict.fromkeys([thread.author.display_name] + [name for _, _, name in thread_posts])
         docs.append(Document(
@@ -109,20 +139,22 @@ def _thread_batch(ids: list[int]) -> list[Document]:
 def member_documents(user_ids: list[int]) -> tuple[list[Document], list[int]]:
     """(documents for the active members among ``user_ids``; the ids to drop from the index)."""
     docs: list[Document] = []
+    parents = dict(db.session.execute(select(Tag.id, Tag.parent_id).where(Tag.parent_id.is_not(None))).all())
     for start in range(0, len(user_ids), BATCH):
         users = db.session.scalars(
             select(User).options(joinedload(User.region).joinedload(Region.parent),
                                  selectinload(User.affiliations).joinedload(Affiliation.program),
                                  selectinload(User.expertise).selectinload(Tag.aliases))
-            .where(User.id.in_(user_ids[start:start + BATCH]), User.status == Status.ACTIVE))
-        docs += [member_document(u) for u in users]
+            .where(User.id.in_(user_ids[start:start + BATCH]), listed_members()))
+        docs += [member_document(u, parents) for u in users]
     found = {d.id for d in docs}
     return docs, [i for i in user_ids if i not in found]
 
 
-def member_document(user: User) -> Document:
+def member_document(user: User, parents: dict[int, int] | None = None) -> Document:
     """Only the fields the member shows to all members: a search result is seen by every member,
-    so a field kept to "my programs" or "only me" stays out. Never the email or registration note."""
+    so a field kept to "my programs" or "only me" stays out. Never the email or registration note.
+    Expertise is filed under its tags' ancestors too (``parents``: tag id → parent id), as content is."""
     from ..members import privacy
 
     shown = privacy.view(user, privacy.EVERY_MEMBER)
@@ -135,15 +167,24 @@ def member_document(user: User) -> Document:
         body=" ".join(filter(None, [shown.headline, shown.organisation])),
         tagtext=" ".join(expertise),
         meta=" ".join(filter(None, [user.username, *places, *programs, Sector.LABELS.get(shown.sector, "")])),
-        tag_ids=sorted(t.id for t in shown.expertise),
+        tag_ids=_with_ancestors([t.id for t in shown.expertise], parents or {}),
         region_ids=[region.id] if region else [], author_ids=[user.id], created=user.created_at,
     )
+
+
+def _with_ancestors(tag_ids: list[int], parents: dict[int, int]) -> list[int]:
+    found: set[int] = set()
+    for tag_id in tag_ids:
+        while tag_id is not None and tag_id not in found:
+            found.add(tag_id)
+            tag_id = parents.get(tag_id)
+    return sorted(found)
 
 
 def all_ids(doctype: str) -> list[int]:
     if doctype == THREAD:
         return list(db.session.scalars(select(Thread.id).where(Thread.status == Thread.PUBLISHED).order_by(Thread.id)))
-    return list(db.session.scalars(select(User.id).where(User.status == Status.ACTIVE).order_by(User.id)))
+    return list(db.session.scalars(select(User.id).where(listed_members()).order_by(User.id)))
 
 
 def documents(doctype: str, ids: list[int]) -> tuple[list[Document], list[int]]:

@@ -6,6 +6,10 @@ alias expansion and the "searched as text" fallbacks happen here, once.
 Alias expansion: a run of plain words that is the name of a tag or one of its aliases
 ("human capital") matches its words *or* anything filed under the tag, and the results
 say so ("matched via human capital → Talent pipeline").
+
+Stop words: a word or phrase made only of words no backend indexes ("the", "how", a single
+letter: ``analysis.searchable``) is left out of the plan, so it neither matches everything
+(Whoosh) nor nothing (PostgreSQL); a query of nothing else says they are too common to search.
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Category, Region, Tag, TagAlias, User
+from .analysis import searchable
 from .query import Query, words_of
 
 MAX_ALIAS_WORDS = 3
@@ -158,4 +163,15 @@ def resolve(query: Query) -> Plan:
         plan.clauses.append(Clause(phrase, phrase=len(phrase) > 1, tag_ids=[named.id] if named else []))
         if named:
             plan.via.append(Via(" ".join(phrase), named))
+    _drop_stop_words(plan)
     return plan
+
+
+def _drop_stop_words(plan: Plan) -> None:
+    common = [c for c in plan.clauses if not c.tag_ids and not any(map(searchable, c.words))]
+    plan.clauses = [c for c in plan.clauses if c not in common]
+    plan.excluded = [words for words in plan.excluded if any(map(searchable, words))]
+    if common and not plan.clauses:
+        typed = ", ".join(f"“{' '.join(c.words)}”" for c in common[:3])
+        plan.notes.append(f"{typed} {'is' if len(common) == 1 else 'are'} too common to search, so "
+                          f"{'it was' if len(common) == 1 else 'they were'} left out.")

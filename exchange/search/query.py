@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from .analysis import WORD
+
 MAX_QUERY = 512
 MAX_TERMS = 32  # words and phrases beyond this add cost, not precision
 
@@ -29,7 +31,6 @@ KINDS = {"practice": "practice", "practices": "practice", "discussion": "discuss
          "discussions": "discussion", "thread": "discussion", "threads": "discussion"}
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
-_WORD = re.compile(r"\w+", re.UNICODE)
 _SLUG = re.compile(r"^[\w-]{1,80}$", re.UNICODE)
 _USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 
@@ -63,8 +64,8 @@ class Query:
 
 
 def words_of(text: str) -> list[str]:
-    """Lower-cased word characters of ``text``: what the analyzers see, before stemming."""
-    return [w.lower() for w in _WORD.findall(text)]
+    """The lower-cased words of ``text`` as the indexer splits them (``k12.org`` stays one word)."""
+    return WORD.findall(text.lower())
 
 
 def _date(value: str) -> date | None:

@@ -14,8 +14,8 @@ bp = Blueprint("search", __name__)
 @member_required
 def search():
     args = request.args
-    page = services.search(args.get("q", ""), tab=args.get("type", "content"), sort=args.get("sort", ""),
-                           page=args.get("page", 1, type=int) or 1)
+    number = min(max(args.get("page", 1, type=int) or 1, 1), services.MAX_PAGE)
+    page = services.search(args.get("q", ""), tab=args.get("type", "content"), sort=args.get("sort", ""), page=number)
     # The search box in the header swaps the whole <main>; the one on this page only the results.
     partial = "search/_main.html" if request.headers.get("HX-Target") == "main" else "search/_results.html"
     return render("search/search.html", partial, status=503 if page.unavailable else 200, search=page,

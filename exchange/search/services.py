@@ -16,9 +16,10 @@ from ..models import Affiliation, Category, Region, Tag, Thread, ThreadTag, User
 from . import documents, spelling
 from .backend import NEWEST, RELEVANCE, Results, SearchUnavailable, get_backend, snippet_html
 from .plan import Plan, resolve
-from .query import Query, parse, unparse
+from .query import MAX_QUERY, Query, parse, unparse
 
 PER_PAGE = 20
+MAX_PAGE = 1000  # /search clamps ?page= to this: PostgreSQL refuses an OFFSET beyond bigint
 FACET_VALUES = 8
 TABS = {"content": documents.THREAD, "members": documents.MEMBER}
 SORTS = {RELEVANCE: "Best match", NEWEST: "Newest"}
@@ -63,7 +64,8 @@ class SearchPage:
 
     @property
     def searched(self) -> bool:
-        return self.plan is not None and not self.plan.is_empty
+        """A search ran, or had something to say (only stop words: nothing to search for)."""
+        return self.plan is not None and (not self.plan.is_empty or bool(self.plan.notes))
 
 
 def search(text: str, *, tab: str = "content", sort: str = RELEVANCE, page: int = 1) -> SearchPage:
@@ -74,6 +76,8 @@ def search(text: str, *, tab: str = "content", sort: str = RELEVANCE, page: int 
     if query.is_empty:
         return result
     result.plan = plan = resolve(query)
+    if len(text or "") > MAX_QUERY:
+        plan.notes.append(f"Only the first {MAX_QUERY} characters were searched.")
     if plan.is_empty:
         return result
     backend = get_backend()
@@ -93,6 +97,8 @@ def search(text: str, *, tab: str = "content", sort: str = RELEVANCE, page: int 
 
 
 def _load(found: Results, tab: str, plan: Plan) -> list[Result]:
+    """The objects behind the hits, as the database has them now: a hit the index has not caught
+    up with (a suspended member, a hidden opening post, a merged thread) is left out."""
     ids = [h.id for h in found.hits]
     if not ids:
         return []
@@ -101,12 +107,12 @@ def _load(found: Results, tab: str, plan: Plan) -> list[Result]:
             select(Thread).options(joinedload(Thread.category), joinedload(Thread.author),
                                    joinedload(Thread.practice),
                                    selectinload(Thread.tag_links).joinedload(ThreadTag.tag))
-            .where(Thread.id.in_(ids), Thread.status == Thread.PUBLISHED))}
+            .where(Thread.id.in_(ids), documents.listed_threads()))}
     else:
         objects = {u.id: u for u in db.session.scalars(
             select(User).options(joinedload(User.region),
                                  selectinload(User.affiliations).joinedload(Affiliation.program))
-            .where(User.id.in_(ids)))}
+            .where(User.id.in_(ids), documents.listed_members()))}
     results = []
     for hit in found.hits:
         obj = objects.get(hit.id)

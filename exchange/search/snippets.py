@@ -7,11 +7,9 @@ first match and marks the matches inside a window around it.
 """
 from __future__ import annotations
 
-import re
-from .analysis import stem
+from .analysis import WORD as _WORD, stem
 from .backend import MARK_END, MARK_START
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 WIDTH = 240
 SCAN_CHARS = 60_000
 

@@ -4,7 +4,11 @@
 - ``rebuild`` writes a complete new index beside the live one and swaps the directories,
   so search keeps answering from the old index while a reindex runs.
 - A missing, locked or unreadable index raises ``SearchUnavailable``; it is never created
-  behind the reader's back (that would silently hide everything not yet re-indexed).
+  behind the reader's back (that would silently hide everything not yet re-indexed). A
+  damaged segment often opens and fails only when a search reads it (``struct.error``,
+  "Block tag error"): any error while searching is logged and becomes ``SearchUnavailable``
+  too, and ``health`` reports "degraded" until a new index generation replaces the one that
+  failed (a reindex, or the indexer's next commit).
 - Matching is set algebra on per-term bitsets (Python ints, cached per index generation):
   words AND, tag words OR their tag, filters AND, exclusions AND NOT. Facet counts are the
   popcount of the matches ANDed with each facet value's bitset. Phrases use a field of
@@ -19,16 +23,16 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-import time
 from datetime import datetime, time as day_time
 
+from flask import current_app
 from whoosh import collectors, index, query as wq, searching
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from . import analysis, snippets
 from .backend import FACETS, NEWEST, Hit, Results, SearchBackend, SearchUnavailable
-from .documents import Document
+from .documents import MEMBER, THREAD, Document
 from .plan import Plan
 
 TIME_LIMIT_S = 0.08
@@ -94,11 +98,23 @@ class _AllowedWithin(collectors.TimeLimitCollector):
 class _ReaderState:
     """What one index generation lets us precompute: term bitsets, and documents newest first."""
 
-    def __init__(self, searcher: searching.Searcher):
+    def __init__(self, searcher: searching.Searcher, identity: int):
         self.searcher = searcher
+        self.generation = (identity, searcher.reader().generation())
         self.size = searcher.doc_count_all()
         self.bitsets: dict[tuple, int] = {}
         self._newest: list[int] | None = None
+        self._probed = False
+
+    def probe(self) -> None:
+        """Read real postings and a stored document, once: what opening a searcher does not touch."""
+        if not self._probed:
+            for doctype in (THREAD, MEMBER):
+                self.bits("doctype", doctype)
+            for docnum in self.searcher.reader().all_doc_ids():
+                self.searcher.stored_fields(docnum)
+                break
+            self._probed = True
 
     def bits(self, field: str, value: str) -> int:
         key = (field, value)
@@ -134,6 +150,7 @@ class WhooshBackend(SearchBackend):
     def __init__(self, directory: str):
         self.directory = directory
         self._local = threading.local()
+        self._failed: tuple[int, int] | None = None  # the index generation a search could not read
 
     # --- reading -------------------------------------------------------------------------
 
@@ -161,16 +178,31 @@ class WhooshBackend(SearchBackend):
             except Exception:  # noqa: BLE001 - fall through and reopen
                 pass
             # Not Searcher.refresh(): it reuses segment readers and would miss new deletions.
-            cached[1].searcher.close()
-            self._local.state = None
+            self.reset()
         try:
-            state = _ReaderState(self._open().searcher())
+            state = _ReaderState(self._open().searcher(), identity)
         except SearchUnavailable:
             raise
         except Exception as error:  # noqa: BLE001
             raise SearchUnavailable(f"the search index cannot be read: {error}") from error
         self._local.state = (identity, state)
         return state
+
+    def reset(self) -> None:
+        """Close this thread's searcher and drop its caches: the next search reads the index afresh."""
+        cached, self._local.state = getattr(self._local, "state", None), None
+        if cached is not None:
+            try:
+                cached[1].searcher.close()
+            except Exception:  # noqa: BLE001 - a damaged index may fail to close too
+                pass
+
+    def _unreadable(self, state: _ReaderState, error: Exception) -> SearchUnavailable:
+        """A read failed mid-search: remember it for ``health``, drop the reader, say "rebuilding"."""
+        current_app.logger.error("search index unreadable (%s): %r", self.directory, error, exc_info=error)
+        self._failed = state.generation
+        self.reset()
+        return SearchUnavailable(f"the search index cannot be read: {error!r}")
 
     def _searcher(self) -> searching.Searcher:
         return self._state().searcher
@@ -264,6 +296,13 @@ class WhooshBackend(SearchBackend):
         if plan.is_empty:
             return Results()
         state = self._state()
+        try:
+            return self._search(state, plan, doctype, sort, page, per_page, facets)
+        except Exception as error:  # noqa: BLE001 - a damaged index is "being rebuilt", never a 500
+            raise self._unreadable(state, error) from error
+
+    def _search(self, state: _ReaderState, plan: Plan, doctype: str, sort: str, page: int, per_page: int,
+                facets: bool) -> Results:
         matched = self._matching(state, plan, doctype)
         results = Results(total=matched.bit_count())
         if not results.total or per_page == 0:
@@ -293,11 +332,20 @@ class WhooshBackend(SearchBackend):
         return self._searcher().doc_count()
 
     def health(self) -> str:
+        """A stat and a directory listing while the index is unchanged; once per generation, a read
+        of real postings and a stored document. "degraded" while a search failed on this generation."""
         try:
-            self._searcher()  # a stat and a directory listing while the index is unchanged
-            return "ok"
+            state = self._state()
         except SearchUnavailable:
             return "degraded"
+        if state.generation == self._failed:
+            return "degraded"
+        try:
+            state.probe()
+        except Exception as error:  # noqa: BLE001
+            self._unreadable(state, error)
+            return "degraded"
+        return "ok"
 
     # --- writing (the indexer only) ------------------------------------------------------
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
-from ..models import Program, Tag, TagAlias, TagGroup, TagProposal, Thread, ThreadTag, User, utcnow
+from ..models import MemberExpertise, Program, Tag, TagAlias, TagGroup, TagProposal, Thread, ThreadTag, User, utcnow
 from ..search import outbox as search
 from ..text import normalise_whitespace, slugify
 
@@ -262,7 +262,7 @@ def add_alias(*, tag: Tag, name: str, program: Program | None, actor: User | Non
         _check_word_free(tag_key(name))
         alias = TagAlias(tag_id=tag.id, name=name, slug=tag_key(name), program_id=program.id if program else None)
         db.session.add(alias)
-        search.queue_tagged([tag.id])  # the alias is a word that now finds the tag's content
+        search.queue_tagged([tag.id])  # the alias is a word that now finds the tag's content and experts
         if actor is not None:
             log_moderation(actor, "add_alias", tag, label=f"{name} → {tag.name}")
     return alias
@@ -298,7 +298,8 @@ def update_tag(*, tag: Tag, actor: User, name: str, guidance: str, group: TagGro
 
 
 def merge_tag(*, source: Tag, target: Tag, actor: User) -> Tag:
-    """Fold ``source`` into ``target``: its words become aliases, its content is re-tagged."""
+    """Fold ``source`` into ``target``: its words become aliases, its content is re-tagged and its
+    experts have ``target`` as expertise instead."""
     from ..moderation.services import log_moderation
 
     if source.id == target.id:
@@ -312,6 +313,10 @@ def merge_tag(*, source: Tag, target: Tag, actor: User) -> Tag:
         db.session.execute(update(TagAlias).where(TagAlias.tag_id == source.id).values(tag_id=target.id))
         db.session.execute(update(Tag).where(Tag.parent_id == source.id).values(parent_id=target.id))
         db.session.execute(update(TagProposal).where(TagProposal.tag_id == source.id).values(tag_id=target.id))
+        db.session.execute(update(MemberExpertise).where(  # (a member with both keeps one row; the other goes)
+            MemberExpertise.tag_id == source.id,
+            MemberExpertise.user_id.not_in(select(MemberExpertise.user_id).where(MemberExpertise.tag_id == target.id)))
+            .values(tag_id=target.id))
         source_name, source_slug, source_id = source.name, source.slug, source.id
         for thread_id in chosen_source:
             chosen = [t for t in _chosen_tags_of(thread_id) if t.id != source_id]
@@ -323,7 +328,7 @@ def merge_tag(*, source: Tag, target: Tag, actor: User) -> Tag:
         db.session.flush()
         db.session.add(TagAlias(tag_id=target.id, name=source_name, slug=source_slug, program_id=None))
         refile(affected - chosen_source)
-        search.queue_tagged([target.id])
+        search.queue_tagged([target.id])  # its content and experts, the source's included now
         log_moderation(actor, "merge_tag", target, label=f"{source_name} → {target.name}")
     return target
 
@@ -383,6 +388,7 @@ def merge_proposal(*, proposal: TagProposal, actor: User, target: Tag) -> TagAli
         alias = TagAlias(tag_id=target.id, name=proposal.name, slug=proposal.slug, program_id=None)
         db.session.add(alias)
         _decide(_same_word_proposals(proposal), TagProposal.MERGED, actor, target)
+        search.queue_tagged([target.id])  # as add_alias: the word now finds everything under the tag
         log_moderation(actor, "merge_proposal", target, label=f"{proposal.name} → {target.name}")
     return alias
 
