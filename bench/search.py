@@ -1,9 +1,11 @@
 """The search section of `make bench`: index build speed and query latency per class, per backend.
 
-Whoosh is measured on the SQLite dataset (200,000 posts by default); PostgreSQL on its own
-generated database (1,000,000 posts by default), created on the local server and dropped at
-the end. Each query goes through ``search.services.search`` exactly as the /search page calls
-it (parse, resolve, backend with facets, loading the hits from the database), timed in-process.
+Whoosh is measured on the SQLite dataset (200,000 posts by default); PostgreSQL twice, each time
+on its own generated database, created on the local server and dropped at the end: once with the
+Whoosh dataset's sizes and seed (the same data, so both backends compare at one size), and once
+at 1,000,000 posts (where its target is set). Each query goes through ``search.services.search``
+exactly as the /search page calls it (parse, resolve, backend with facets, loading the hits from
+the database), timed in-process.
 """
 from __future__ import annotations
 
