@@ -24,6 +24,7 @@ from .practices.routes import bp as practices_bp
 from .search.cli import search_cli
 from .search.outbox import start_background_indexer
 from .search.routes import bp as search_bp
+from .request import configure_requests
 from .security import configure_security_headers
 from .site.routes import bp as site_bp, register_error_handlers
 from .templating import configure_templates
@@ -43,6 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     configure_auth(app)
     configure_blueprints(app)
     configure_templates(app)
+    configure_requests(app)
     configure_security_headers(app)
     configure_sql_counter(app)
     register_error_handlers(app)

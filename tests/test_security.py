@@ -72,3 +72,19 @@ def test_an_oversized_request_gets_a_friendly_413(member_client, make_thread):
     response = member_client.submit(f"/t/{thread.id}/reply", {"body": "x" * (2 * 1024 * 1024)})
     assert response.status_code == 413
     assert "That was too large" in visible(response)
+
+
+@pytest.mark.parametrize("path", ["/search?q=data%00chats", "/members?q=ana%00&region=%00", "/mod/log?who=%00",
+                                  "/practices?tag=talent%00pipeline", "/tags/talent%00pipeline",
+                                  "/members/someone%00else", "/threads?page=%00"])
+def test_nul_characters_in_addresses_are_never_an_error(moderator_client, path):
+    """PostgreSQL refuses NUL in text: a %00 anywhere is dropped (or the address is unknown), never a 500."""
+    response = moderator_client.get(path)
+    assert response.status_code in (200, 404), response.status_code
+
+
+def test_nul_characters_in_a_form_are_dropped_and_the_text_kept(member_client, make_thread):
+    thread = make_thread()
+    response = member_client.submit(f"/t/{thread.id}/reply", {"body": "Data chats\x00 every Friday", "page": "1"})
+    assert response.status_code == 303
+    assert "Data chats every Friday" in visible(member_client.get(f"/t/{thread.id}"))
