@@ -464,6 +464,7 @@ def test_hits_the_index_has_not_caught_up_with_are_left_out(corpus, member_clien
     db.session.execute(text("UPDATE users SET status = 'suspended' WHERE username = 'carol'"))
     opener = db.session.scalar(select(func.min(Post.id)).where(Post.thread_id == corpus["threads"][2]))
     db.session.execute(text("UPDATE posts SET is_hidden = :yes WHERE id = :id"), {"yes": True, "id": opener})
+    db.session.execute(text("UPDATE threads SET status = 'hidden' WHERE id = :id"), {"id": corpus["threads"][2]})
     db.session.execute(text("UPDATE threads SET status = 'merged' WHERE id = :id"), {"id": corpus["threads"][3]})
     db.session.commit()
     assert names(member_client, "chicago") == set()

@@ -16,8 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..markup import plain_text
@@ -58,11 +58,9 @@ def listed_members() -> ColumnElement[bool]:
 
 
 def listed_threads() -> ColumnElement[bool]:
-    """SQL: the threads search may show: published, with their opening post shown."""
-    first = aliased(Post)
-    opener = select(func.min(first.id)).where(first.thread_id == Thread.id).correlate(Thread).scalar_subquery()
-    hidden = exists().where(Post.id == opener, or_(Post.is_hidden, Post.not_shown_sql()))
-    return and_(Thread.status == Thread.PUBLISHED, ~hidden)
+    """SQL: the threads search may show. Published only: a thread whose opening post is held or
+    hidden is not (moderation gives it the held or hidden status), nor a merged one."""
+    return Thread.status == Thread.PUBLISHED
 
 
 def _tags_by_thread(thread_ids: list[int]) -> dict[int, list[Tag]]:
