@@ -15,6 +15,7 @@ from ..mail import send_mail
 from ..fragments import cached
 from ..models import Affiliation, Category, Flag, ModerationLog, Post, Status, TagProposal, Thread, User, utcnow
 from ..search import outbox as search
+from ..threads import services as threads
 
 
 def log_moderation(actor: User | None, action: str, target, *, label: str = "", reason: str = "") -> None:
@@ -178,7 +179,7 @@ def _hide(post: Post, reason: str) -> None:
     """Hide a post; a hidden opening post takes its thread out of every list (its title is part of it)."""
     post.is_hidden, post.hidden_reason, post.hidden_at = True, reason, utcnow()
     thread = post.thread
-    if thread.status == Thread.PUBLISHED and _opening_post_id(thread) == post.id:
+    if thread.status == Thread.PUBLISHED and threads.opening_post_id(thread.id) == post.id:
         thread.status = Thread.HIDDEN
         db.session.execute(update(Category).where(Category.id == thread.category_id)
                            .values(thread_count=Category.thread_count - 1))
@@ -189,7 +190,7 @@ def _show(post: Post) -> None:
     """The reverse of ``_hide``: the post, and a thread it opens, are back."""
     post.is_hidden, post.hidden_reason, post.hidden_at = False, "", None
     thread = post.thread
-    if thread.status == Thread.HIDDEN and _opening_post_id(thread) == post.id:
+    if thread.status == Thread.HIDDEN and threads.opening_post_id(thread.id) == post.id:
         thread.status = Thread.PUBLISHED
         db.session.execute(update(Category).where(Category.id == thread.category_id)
                            .values(thread_count=Category.thread_count + 1))
@@ -427,7 +428,7 @@ def merge_thread(*, moderator: User, source: Thread, target: Thread, reason: str
     if source.is_practice:
         raise ServiceError("A practice's write-up cannot be merged into another thread: move the discussion "
                            "the other way.", field="target")
-    if _opening_post_id(source) < _opening_post_id(target):
+    if (threads.opening_post_id(source.id) or 0) < (threads.opening_post_id(target.id) or 0):
         # Posts keep their order by id, so an older duplicate's opening post would open the target.
         raise ServiceError(f"“{target.title}” is newer than this thread: merge it into this one instead, "
                            "so the older thread keeps its opening post first.", field="target")
@@ -444,10 +445,6 @@ def merge_thread(*, moderator: User, source: Thread, target: Thread, reason: str
         log_moderation(moderator, "merge_thread", source, label=f"{source.title} → {target.title}",
                        reason=f"{moved} posts moved" + (f": {reason.strip()}" if reason.strip() else ""))
     return target
-
-
-def _opening_post_id(thread: Thread) -> int:
-    return db.session.scalar(select(func.min(Post.id)).where(Post.thread_id == thread.id)) or 0
 
 
 def merged_destination(thread: Thread) -> Thread | None:

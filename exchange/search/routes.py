@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from ..htmx import render
+from ..params import page_arg
 from ..permissions import member_required
 from . import services
 
@@ -14,7 +15,7 @@ bp = Blueprint("search", __name__)
 @member_required
 def search():
     args = request.args
-    number = min(max(args.get("page", 1, type=int) or 1, 1), services.MAX_PAGE)
+    number = min(page_arg(), services.MAX_PAGE)
     page = services.search(args.get("q", ""), tab=args.get("type", "content"), sort=args.get("sort", ""), page=number)
     # The search box in the header swaps the whole <main>; the one on this page only the results.
     partial = "search/_main.html" if request.headers.get("HX-Target") == "main" else "search/_results.html"

@@ -156,9 +156,13 @@ def page_of_post(post: Post) -> int:
     return max(math.ceil(position / posts_per_page()), 1)
 
 
+def opening_post_id(thread_id: int) -> int | None:
+    """Posts keep their order by id: the lowest opens the thread (merges keep it so)."""
+    return db.session.scalar(select(func.min(Post.id)).where(Post.thread_id == thread_id))
+
+
 def is_first_post(post: Post) -> bool:
-    first_id = db.session.scalar(select(func.min(Post.id)).where(Post.thread_id == post.thread_id))
-    return first_id == post.id
+    return opening_post_id(post.thread_id) == post.id
 
 
 def start_thread(*, author: User, title: str, category_id: int, body: str,
