@@ -42,7 +42,7 @@ BAD = [
     (450, lambda r: r.__setitem__(5, ""), "region is missing"),
     (512, lambda r: r.__setitem__(3, "Hogwarts"), "unknown program “Hogwarts”"),
     (600, lambda r: r.__setitem__(3, ""), "program is missing"),
-    (733, lambda r: r.__setitem__(4, "20x1"), "bad cohort year “20x1”"),
+    (733, lambda r: r.__setitem__(4, "2⁰1⁹"), "bad cohort year “2⁰1⁹”"),  # digits to str.isdigit(), not to int()
     (801, lambda r: r.__setitem__(4, "1850"), "bad cohort year “1850”"),
     (902, lambda r: r.__setitem__(4, ""), "bad cohort year “”"),
     (999, lambda r: r.__setitem__(1, ""), "first name is missing"),

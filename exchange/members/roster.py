@@ -22,6 +22,7 @@ from ..auth import services as auth
 from ..database import refresh_statistics, transaction
 from ..extensions import db
 from ..models import Affiliation, Program, Region, Status, User
+from ..params import year_value
 from ..search import outbox as search
 from ..text import slugify
 
@@ -166,7 +167,7 @@ def _row(line: int, data: dict[str, str], lookup: _Lookup, this_year: int) -> Ro
     elif program is None:
         problems.append(f"unknown program “{data['program']}”")
     year_text = data.get("cohort_year", "")
-    year = int(year_text) if year_text.isdigit() else None
+    year = year_value(year_text)  # not str.isdigit(): "²²²²" passes it and then breaks int()
     if year is None or not 1990 <= year <= this_year + 1:
         problems.append(f"bad cohort year “{year_text}” (a year from 1990 to {this_year + 1})")
     region = lookup.regions.get(slugify(data.get("region", "")))
