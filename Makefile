@@ -5,15 +5,21 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run test test-fast test-browser browser bench clean
+.PHONY: install install-dev run test test-fast test-browser browser bench clean
 
+# Production installs requirements.txt alone; tests and benchmarks add requirements-dev.txt.
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
 install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
 
 run: install
 	$(FLASK) db upgrade
@@ -26,16 +32,19 @@ browser:
 	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 	@test -x $(CHROMIUM) || { echo "Chromium is required for the browser tests: apt-get install chromium"; exit 1; }
 
-test: install browser
-	$(BIN)/pytest
+# The suite runs in parallel (pytest-xdist), one worker per core; PYTEST_ARGS adds options.
+PYTEST := $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
-test-fast: install
-	$(BIN)/pytest --ignore=tests/browser
+test: install-dev browser
+	$(PYTEST)
 
-test-browser: install browser
-	$(BIN)/pytest tests/browser
+test-fast: install-dev
+	$(PYTEST) --ignore=tests/browser
 
-bench: install
+test-browser: install-dev browser
+	$(PYTEST) tests/browser
+
+bench: install-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
