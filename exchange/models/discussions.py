@@ -17,6 +17,18 @@ if TYPE_CHECKING:
     from .taxonomy import Tag, ThreadTag
 
 
+# Pinned threads and held posts are few, so each has a partial index of the rows whose column is not
+# ''; a query uses it only when it says the predicate as the index does, on both engines.
+def _not_empty_index(name: str, column: str, *indexed: str) -> Index:
+    where = text(f"{column} != ''")
+    return Index(name, *indexed, sqlite_where=where, postgresql_where=where)
+
+
+def _not_empty_sql(column):
+    return column != literal_column("''")
+
+
+
 class Category(db.Model):
     __tablename__ = "categories"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,8 +45,7 @@ class Thread(db.Model):
         Index("ix_threads_last_post_at", "last_post_at"),
         Index("ix_threads_category_last_post_at", "category_id", "last_post_at"),
         # Partial: only the few pinned threads are in it (queries say ``Thread.is_pinned_sql``).
-        Index("ix_threads_pinned", "pinned_at", sqlite_where=text("pinned != ''"),
-              postgresql_where=text("pinned != ''")),
+        _not_empty_index("ix_threads_pinned", "pinned", "pinned_at"),
     )
     DISCUSSION = "discussion"
     PRACTICE = "practice"
@@ -83,8 +94,8 @@ class Thread(db.Model):
 
     @classmethod
     def is_pinned_sql(cls):
-        """``pinned != ''`` spelled as the partial index says it, so both engines use the index."""
-        return cls.pinned != literal_column("''")
+        """``pinned != ''``, as the partial index ``ix_threads_pinned`` says it."""
+        return _not_empty_sql(cls.pinned)
 
     @property
     def tags(self) -> list[Tag]:
@@ -105,8 +116,7 @@ class Post(db.Model):
     __table_args__ = (
         Index("ix_posts_thread_id_id", "thread_id", "id"),
         # Partial: only held and rejected posts are in it (queries say ``Post.not_shown_sql``).
-        Index("ix_posts_not_shown", "author_id", sqlite_where=text("review != ''"),
-              postgresql_where=text("review != ''")),
+        _not_empty_index("ix_posts_not_shown", "review", "author_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,5 +147,5 @@ class Post(db.Model):
 
     @classmethod
     def not_shown_sql(cls):
-        """``review != ''`` spelled as the partial index says it, so both engines use the index."""
-        return cls.review != literal_column("''")
+        """``review != ''``, as the partial index ``ix_posts_not_shown`` says it."""
+        return _not_empty_sql(cls.review)
