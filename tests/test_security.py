@@ -1,6 +1,13 @@
 """CSRF on every state-changing request, htmx included; oversized requests."""
-import pytest
+from itertools import product
 
+import pytest
+from flask import url_for
+from werkzeug.routing import AnyConverter, IntegerConverter
+
+from exchange.curation import services as curation
+from exchange.models import Role
+from exchange.threads import services as threads
 from tests.helpers import visible
 
 
@@ -48,9 +55,55 @@ def test_htmx_posts_without_a_valid_csrf_header_get_the_400_partial_and_nothing_
     assert "My carefully written reply" not in visible(member_client.get(f"/t/{thread.id}"))
 
 
-@pytest.mark.parametrize("url", ["/login", "/register", "/reset", "/logout", "/preview", "/threads/new"])
-def test_every_form_endpoint_requires_csrf(member_client, url):
-    assert member_client.post(url, data={"email": "a@b.org", "body": "x"}).status_code == 400
+def _post_urls(app, values: dict[str, dict[str, object]]) -> list[tuple[str, str]]:
+    """One URL for every POST route and every choice of its ``any(...)`` parts, so a route added
+    later is walked without anyone listing it. Arguments come from ``values`` (the first path
+    segment's entry, then the shared one), else a default of the converter's kind."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        segment = rule.rule.split("/")[1]
+        known = {**values[""], **values.get(segment, {})}
+        choices = []
+        for name, converter in rule._converters.items():
+            if isinstance(converter, AnyConverter):
+                choices.append([(name, item) for item in sorted(converter.items)])
+            elif name in known:
+                choices.append([(name, known[name])])
+            else:
+                choices.append([(name, 1 if isinstance(converter, IntegerConverter) else "x")])
+        with app.test_request_context():
+            urls += [(rule.endpoint, url_for(rule.endpoint, **dict(chosen))) for chosen in product(*choices)]
+    return urls
+
+
+def test_every_form_endpoint_requires_csrf(app, member_client, make_user, make_practice, taxonomy):
+    """Every POST route refuses a post without a token, before it looks anything up.
+
+    The answer must be the CSRF refusal page itself: a 400 for another reason, or a 404 because
+    the object is missing, would prove nothing. Real objects stand behind the arguments anyway.
+    """
+    curator = make_user(username="cora", role=Role.MODERATOR)
+    practice = make_practice(author=make_user(username="pat"), title="Weekly walkthroughs")
+    collection = curation.create_collection(curator=curator, title="First 90 days")
+    item = curation.add_item(curator=curator, collection=collection, thread=practice)
+    values = {
+        "": {"thread_id": practice.id, "post_id": threads.opening_post_id(practice.id), "user_id": curator.id,
+             "username": curator.username, "item_id": item.id},
+        "collections": {"slug": collection.slug},
+        "tags": {"slug": next(iter(taxonomy))},
+    }
+    urls = _post_urls(app, values)
+    assert {"/login", "/register", "/reset", "/logout", "/preview", "/threads/new"} <= {url for _, url in urls}
+    assert {endpoint for endpoint, _ in urls} == {rule.endpoint for rule in app.url_map.iter_rules()
+                                                  if "POST" in rule.methods}
+    not_refused = {}
+    for _, url in urls:
+        response = member_client.post(url, data={"email": "a@b.org", "body": "x"})
+        if response.status_code != 400 or "This form has expired" not in visible(response):
+            not_refused[url] = response.status_code
+    assert not_refused == {}
 
 
 def test_htmx_posts_carry_the_token_in_a_header(member_client, make_thread):

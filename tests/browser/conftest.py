@@ -7,7 +7,9 @@ missing /usr/bin/chromium fails the run rather than skipping it.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from werkzeug.serving import make_server
@@ -74,6 +76,70 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     page.locator("main").get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+def _is_fragment(body: str) -> bool:
+    return "<html" not in body.lower() and "<body" not in body.lower()
+
+
+@contextmanager
+def swapped_in_place(page, method: str, path: str, *, status: int = 200, shows: tuple[str, ...] = (),
+                     pushes_url: bool = False):
+    """The action in the block is answered by htmx fragments swapped into this same document.
+
+    Window markers cannot tell: ``hx-boost`` on <body> keeps ``window`` alive across a boosted
+    link or form post that swaps in a whole new page. So this watches the wire instead: every
+    ``method`` request to ``path`` that finished in the block (at least one; typing sends several,
+    and htmx may cancel the stale ones) carries HX-Request and not HX-Boosted, and is answered with
+    ``status`` and a fragment (no <html>, no <body>); the last answer shows ``shows``. Meanwhile
+    nothing loaded a document, made a boosted request or fetched a whole page by script. The
+    address stays the same, unless the action pushes one (``pushes_url``: hx-push-url).
+    """
+    started, finished = [], []
+
+    def on_start(request):
+        started.append(request)
+
+    def on_finish(request):
+        finished.append(request)
+
+    page.on("request", on_start)
+    page.on("requestfinished", on_finish)
+    here = page.url
+    try:
+        yield
+    finally:
+        page.remove_listener("request", on_start)
+        page.remove_listener("requestfinished", on_finish)
+
+    def watched(request) -> bool:
+        return request.method == method and urlsplit(request.url).path == path
+
+    answered = [request for request in finished if watched(request)]
+    assert answered, f"no {method} {path} was answered in the block"
+    for request in answered:
+        sent = request.all_headers()
+        assert sent.get("hx-request") == "true", f"{method} {request.url} was not sent by htmx"
+        assert "hx-boosted" not in sent, f"{method} {request.url} was a boosted navigation"
+    # Before any body is read: a document load makes the earlier bodies unreadable.
+    navigations = [f"{r.method} {r.url}" for r in started if r.is_navigation_request()]
+    assert navigations == [], f"page loads during the block: {navigations}"
+    for request in answered:
+        response = request.response()
+        assert response.status == status, f"{method} {request.url} answered {response.status}, not {status}"
+        assert _is_fragment(response.text()), f"{method} {request.url} was answered with a whole page"
+    last = answered[-1].response().text()
+    for text in shows:
+        assert text in last, f"{text!r} is not in the answer to {method} {path}"
+    page_loads = [f"{r.method} {r.url}" for r in started if "hx-boosted" in r.headers]
+    page_loads += [f"{r.method} {r.url}" for r in finished
+                   if not watched(r) and r.resource_type in ("xhr", "fetch") and r.response()
+                   and 200 <= r.response().status < 300 and not _is_fragment(r.response().text())]
+    assert page_loads == [], f"page loads during the block: {page_loads}"
+    if pushes_url:
+        assert page.url != here, "the action was to push a new address, and did not"
+    else:
+        assert page.url == here, f"the address moved from {here} to {page.url}"
 
 
 @pytest.fixture

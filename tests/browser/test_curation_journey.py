@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from exchange.curation import services
 from exchange.models import Role
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, swapped_in_place
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -30,11 +30,11 @@ def test_a_curator_collects_practices_and_reorders_them_with_htmx(page, make_use
     page.goto(f"/collections/{collection.slug}/edit")
     rows = page.locator("#collection-items .curation-row")
     expect(rows.first).to_contain_text(first.title)
-    page.evaluate("window.__marker = 1")
-    rows.nth(1).get_by_role("button", name="Move up").click()
-    expect(page.locator("#collection-items [role=status]")).to_contain_text(f"Moved “{second.title}” up.")
-    expect(rows.first).to_contain_text(second.title)
-    assert page.evaluate("window.__marker") == 1  # swapped in place, no page load
+    move_up = rows.nth(1).locator("form", has=page.get_by_role("button", name="Move up"))
+    with swapped_in_place(page, "POST", move_up.get_attribute("action"), shows=(f"Moved “{second.title}” up.",)):
+        move_up.get_by_role("button", name="Move up").click()
+        expect(page.locator("#collection-items [role=status]")).to_contain_text(f"Moved “{second.title}” up.")
+        expect(rows.first).to_contain_text(second.title)
 
     page.goto(f"/collections/{collection.slug}")
     expect(page.locator(".collection-item").first).to_contain_text(second.title)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
@@ -10,7 +9,7 @@ from playwright.sync_api import expect
 
 from exchange.extensions import db
 from exchange.models import Category, Post, Role, User
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, swapped_in_place
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -21,42 +20,6 @@ def fill_new_thread(page, title: str, body: str) -> None:
     page.get_by_label("Title").fill(title)
     page.get_by_label("Category").select_option(label="Talent and human capital")
     page.get_by_label("Message").fill(body)
-
-
-@contextmanager
-def swapped_in_place(page, method: str, path: str, *, status: int = 200, shows: tuple[str, ...] = ()):
-    """The action in the block is answered by an htmx fragment swapped into this same document.
-
-    Window markers cannot tell: ``hx-boost`` on <body> keeps ``window`` alive across a boosted
-    form post that swaps in a whole new page. So this watches the wire instead: the request to
-    ``path`` carries HX-Request (and is not boosted), the answer is a fragment (no <html>, no
-    <body>) with ``shows`` in it, and nothing loaded a page or fetched one whole meanwhile.
-    """
-    requests = []
-
-    def record(request):
-        requests.append(request)
-
-    page.on("request", record)
-    here = page.url
-    try:
-        with page.expect_response(lambda r: r.request.method == method and urlsplit(r.url).path == path) as answer:
-            yield
-    finally:
-        page.remove_listener("request", record)
-    response = answer.value
-    sent = response.request.all_headers()
-    assert sent.get("hx-request") == "true" and "hx-boosted" not in sent
-    assert response.status == status
-    body = response.text()
-    assert "<html" not in body.lower() and "<body" not in body.lower()
-    for text in shows:
-        assert text in body
-    page_loads = [f"{r.method} {r.url}" for r in requests
-                  if r.is_navigation_request() or "hx-boosted" in r.headers
-                  or (r.method == "GET" and urlsplit(r.url).path == urlsplit(here).path)]
-    assert page_loads == []
-    assert page.url == here
 
 
 def thread_id(page) -> int:
