@@ -11,7 +11,7 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from .htmx import hx_redirect, is_htmx, vary_on_htmx
-from .models import Post, Role, Status, Thread, User
+from .models import Category, Post, Role, Status, Thread, User
 
 
 def is_member(user: User) -> bool:
@@ -28,6 +28,12 @@ def moderated_category_ids(user: User) -> frozenset[int] | None:
     if not can_moderate(user) or user.is_admin:
         return None
     return frozenset(c.id for c in user.moderated_categories) or None
+
+
+def moderated_categories(user: User) -> list[Category]:
+    """The categories of a scoped moderator, to name them; [] for everyone else (every category, or none)."""
+    scope = moderated_category_ids(user)
+    return [] if scope is None else list(user.moderated_categories)
 
 
 def moderates_everywhere(user: User) -> bool:

@@ -9,7 +9,9 @@ from flask_wtf.csrf import generate_csrf
 
 from . import permissions
 from .members import privacy
-from .moderation import refresh, services as moderation
+from .moderation import refresh
+from .moderation.log import REASON_MAX
+from .moderation.queue import queue_count
 from .threads import services as threads
 from .models import Flag, Offer, Sector, utcnow
 
@@ -49,10 +51,11 @@ def configure_templates(app: Flask) -> None:
         can=permissions,
         offer_labels=Offer.LABELS,
         flag_reasons=Flag.REASONS,
-        moderation_queue_count=lambda: moderation.queue_count(permissions.moderated_category_ids(current_user)),
+        moderation_queue_count=lambda: queue_count(permissions.moderated_category_ids(current_user)),
         move_categories=lambda: threads.categories(),
         # A member as every member may see them: for pages and fragments shared by all readers.
         seen_by_all=lambda user: privacy.view(user, privacy.EVERY_MEMBER),
         sector_labels=Sector.LABELS,
         needs_refresh=refresh.is_stale,
+        reason_max=REASON_MAX,
     )

@@ -29,7 +29,7 @@ from exchange.curation import services as curation
 from exchange.extensions import db
 from exchange.models import (Category, Collection, Flag, ModerationLog, Post, Practice, Role, Status, Tag, TagGroup,
                              TagProposal, Thread, User, utcnow)
-from exchange.moderation import services as moderation
+from exchange.moderation import flags as moderation
 from exchange.taxonomy import services as taxonomy_services
 from exchange.threads import services as threads
 from tests.helpers import visible

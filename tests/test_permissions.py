@@ -1,8 +1,9 @@
 """Who may read and do what: anonymous, pending, suspended, member, moderator, admin."""
 import pytest
 
+from exchange import permissions
 from exchange.extensions import db
-from exchange.models import Status
+from exchange.models import Role, Status, User
 from tests.helpers import visible
 
 MEMBER_PAGES = ["/threads", "/c/{category}", "/t/{thread}", "/threads/new", "/p/{post}"]
@@ -82,3 +83,17 @@ def test_pending_accounts_cannot_post(pending_client, make_thread):
     thread = make_thread()
     assert pending_client.submit(f"/t/{thread.id}/reply", {"body": "hi"}).status_code == 403
     assert pending_client.submit("/threads/new", {"title": "Hello there", "body": "x"}).status_code == 403
+
+
+def test_moderated_categories_names_a_scoped_moderators_categories_and_no_one_elses(make_user, make_category):
+    talent, finance = make_category(name="Talent"), make_category(name="Finance")
+    scoped, everywhere = make_user(role=Role.MODERATOR), make_user(role=Role.MODERATOR)
+    admin, member = make_user(role=Role.ADMIN), make_user()
+    db.session.get(User, scoped.id).moderated_categories = [talent, finance]
+    db.session.get(User, admin.id).moderated_categories = [talent]  # an admin's leftover scope does not narrow them
+    db.session.commit()
+    assert {c.name for c in permissions.moderated_categories(scoped)} == {"Talent", "Finance"}
+    assert not permissions.moderates_everywhere(scoped)
+    for user in (everywhere, admin, member):
+        assert permissions.moderated_categories(user) == []
+    assert permissions.moderates_everywhere(everywhere) and permissions.moderates_everywhere(admin)

@@ -456,7 +456,7 @@ def test_any_page_number_answers(backend, member_client, make_thread, number):
 
 def test_hits_the_index_has_not_caught_up_with_are_left_out(corpus, member_client, make_user):
     from exchange.models import Role, User
-    from exchange.moderation.services import suspend_member
+    from exchange.moderation.suspensions import suspend_member
     bob = db.session.query(User).filter_by(username="bob").one()
     suspend_member(moderator=make_user(role=Role.MODERATOR), member=bob, reason="Spam")  # the outbox is not drained
     assert names(member_client, "chicago") == {"carol"}
@@ -475,7 +475,7 @@ def test_hits_the_index_has_not_caught_up_with_are_left_out(corpus, member_clien
 
 def test_a_hidden_opening_post_takes_the_discussion_out_of_search(backend, member_client, make_user, make_thread):
     from exchange.models import Role
-    from exchange.moderation.services import hide_post, unhide_post
+    from exchange.moderation.flags import hide_post, unhide_post
     from exchange.threads.services import first_post, reply
     moderator = make_user(role=Role.MODERATOR)
     thread = make_thread(title="Walrus timetables", body="Bell schedules that work.")
@@ -493,7 +493,7 @@ def test_a_hidden_opening_post_takes_the_discussion_out_of_search(backend, membe
 def test_a_practice_with_a_hidden_opening_post_leaves_search_and_comes_back_whole(
         backend, member_client, make_user, make_practice):
     from exchange.models import Role
-    from exchange.moderation.services import hide_post, unhide_post
+    from exchange.moderation.flags import hide_post, unhide_post
     from exchange.threads.services import first_post, reply
     moderator = make_user(role=Role.MODERATOR)
     practice = make_practice(title="Ocelot onboarding", summary="Mentors for every new hire.")

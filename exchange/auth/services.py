@@ -13,6 +13,7 @@ from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
 from ..mail import external_url, send_mail
+from ..moderation.suspensions import lift_expired_suspensions
 from ..models import AccountToken, Affiliation, Program, Region, Role, Status, User, utcnow
 from ..passwords import burn_time, hash_password, needs_rehash, verify_password
 from ..search import outbox as search
@@ -71,7 +72,6 @@ def check_credentials(email: str, password: str) -> SignIn:
     if user.status == Status.PENDING:
         return SignIn(None, "Your account is waiting for a moderator's approval. We'll email you when it's approved.")
     if user.status == Status.SUSPENDED and user.suspended_until is not None and user.suspended_until <= utcnow():
-        from ..moderation.services import lift_expired_suspensions
         lift_expired_suspensions()
         user = user_by_email(email)
     if user.status == Status.SUSPENDED:

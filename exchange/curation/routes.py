@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..forms import ServiceError, attach_error
 from ..htmx import is_htmx, render
 from ..permissions import can_curate, can_view_thread, member_required, require, require_found
+from ..threads import services as threads
 from . import services
 from .forms import AddItemForm, CollectForm, CollectionForm, NoteForm
 
@@ -38,7 +39,7 @@ def _readable(slug: str):
 
 
 def _practice(thread_id: int):
-    thread = services.get_thread(thread_id)
+    thread = threads.get_thread(thread_id)
     return require_found(thread if thread and can_view_thread(current_user, thread) else None)
 
 
@@ -244,7 +245,7 @@ def _featured_changed(message: str, category: str = "success"):
 @bp.route("/curation/featured/<int:thread_id>/<any(up, down):direction>", methods=["POST"])
 @curator_required
 def move_featured(thread_id: int, direction: str):
-    thread = require_found(services.get_thread(thread_id))
+    thread = require_found(threads.get_thread(thread_id))
     try:
         services.move_featured(curator=current_user, thread=thread, direction=direction)
     except ServiceError as error:
@@ -255,7 +256,7 @@ def move_featured(thread_id: int, direction: str):
 @bp.route("/curation/featured/<int:thread_id>/remove", methods=["POST"])
 @curator_required
 def unfeature_from_list(thread_id: int):
-    thread = require_found(services.get_thread(thread_id))
+    thread = require_found(threads.get_thread(thread_id))
     try:
         services.unfeature(curator=current_user, thread=thread)
     except ServiceError as error:

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..forms import ServiceError
 from ..markup import render_markdown
 from ..models import Collection, CollectionItem, FeaturedPractice, Thread, ThreadTag, User, utcnow
-from ..moderation.services import log_moderation
+from ..moderation.log import log_moderation
 from ..text import slugify
 
 UP, DOWN = "up", "down"
@@ -303,8 +303,4 @@ def move_featured(*, curator: User, thread: Thread, direction: str) -> None:
         _renumber(_moved(rows, row, direction))
         log_moderation(curator, "move_featured_practice", thread, label=thread.title,
                        reason=f"moved {direction} to {row.position}")
-
-
-def get_thread(thread_id: int) -> Thread | None:
-    return db.session.get(Thread, thread_id)
 

@@ -20,7 +20,7 @@ from ..markup import render_markdown
 from ..models import (Affiliation, Category, Collection, CollectionItem, FeaturedPractice, Flag, HelpfulMark,
                       MemberOffer, Offer, Post, Practice, Program, Region, Role, Sector, Status, Tag, TagGroup,
                       TagProposal, Thread, ThreadTag, User, Visibility, utcnow)
-from ..moderation.services import log_moderation
+from ..moderation.log import log_moderation
 from ..practices import services as practice_services
 from ..taxonomy import loader as taxonomy_loader
 from ..taxonomy import services as taxonomy

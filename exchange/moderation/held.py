@@ -11,7 +11,7 @@ from ..mail import send_mail
 from ..models import Category, Post, Thread, User, utcnow
 from ..search import outbox as search
 from ..threads import services as threads
-from .services import REASON_MAX, log_moderation
+from .log import checked_reason, log_moderation
 
 
 def held_posts(*, scope: frozenset[int] | None = None, limit: int = 50) -> list[Post]:
@@ -36,6 +36,7 @@ def approve_post(*, moderator: User, post: Post, reason: str = "") -> Post:
     """The post appears: a held thread is published, a held reply joins its thread (as its latest)."""
     if not post.is_held:
         raise ServiceError("That post is not waiting for review.")
+    reason = checked_reason(reason)
     with transaction():
         post = db.session.merge(post)
         thread = post.thread
@@ -48,15 +49,13 @@ def approve_post(*, moderator: User, post: Post, reason: str = "") -> Post:
             search.queue_threads(thread.id)
         else:
             threads.count_in(thread.id, author_id=post.author_id, at=now)
-        log_moderation(moderator, "approve_post", post, label=_label(post), reason=reason.strip())
+        log_moderation(moderator, "approve_post", post, label=_label(post), reason=reason)
     return post
 
 
 def reject_post(*, moderator: User, post: Post, reason: str = "") -> Post:
     """The post is never shown; its author keeps it (and the reason), nothing is deleted."""
-    reason = reason.strip()
-    if len(reason) > REASON_MAX:
-        raise ServiceError(f"Keep the reason under {REASON_MAX} characters.", field="reason")
+    reason = checked_reason(reason)
     if not post.is_held:
         raise ServiceError("That post is not waiting for review.")
     with transaction():

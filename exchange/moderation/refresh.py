@@ -12,7 +12,7 @@ from ..extensions import db
 from ..forms import ServiceError
 from ..mail import external_url, send_mail
 from ..models import Practice, Thread, User, utcnow
-from .services import log_moderation
+from .log import checked_reason, log_moderation
 
 
 def _cutoff() -> datetime:
@@ -68,8 +68,9 @@ def ask_authors(*, limit: int = 100) -> int:
 def mark_reviewed(*, moderator: User, thread: Thread, reason: str = "") -> Thread:
     if not thread.is_practice or thread.status != Thread.PUBLISHED:
         raise ServiceError("Only a published practice can be marked reviewed.")
+    reason = checked_reason(reason)
     with transaction():
         thread = db.session.merge(thread)
         thread.practice.reviewed_at, thread.practice.refresh_requested_at = utcnow(), None
-        log_moderation(moderator, "review_practice", thread, label=thread.title, reason=reason.strip())
+        log_moderation(moderator, "review_practice", thread, label=thread.title, reason=reason)
     return thread

@@ -13,11 +13,14 @@ from ..permissions import (can_approve_members, can_manage_roles, can_moderate, 
                            moderates_everywhere, require, require_found)
 from ..taxonomy import services as taxonomy
 from ..taxonomy.routes import decision_form
-from . import held, refresh, services, team
+from ..threads import services as threads
+from . import flags, held, log_reader, refresh, registrations, suspensions, team, thread_actions
+from .log import REASON_MAX
 from .forms import MergeForm, ReasonForm, RoleForm, SuspendForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/mod")
 OUT_OF_SCOPE = "That thread is outside the categories you moderate."
+TOO_LONG = f"The reason is too long ({REASON_MAX} characters at most)."
 
 
 @bp.before_request
@@ -32,11 +35,11 @@ def _queue(notice: str | None, notice_kind: str = "success"):
     moderators also registrations (with roster matches), tag proposals and practices to refresh."""
     scope = moderated_category_ids(current_user)
     everywhere = moderates_everywhere(current_user)
-    pending = services.pending_members() if everywhere else []
+    pending = registrations.pending_members() if everywhere else []
     return render("moderation/queue.html", "moderation/_queue.html", notice=notice, notice_kind=notice_kind,
                   badge_oob=is_htmx(), form=ReasonForm(),
-                  held=held.held_posts(scope=scope), flagged=services.flagged_posts(scope=scope),
-                  pending=pending, roster=services.roster_matches(pending), everywhere=everywhere,
+                  held=held.held_posts(scope=scope), flagged=flags.flagged_posts(scope=scope),
+                  pending=pending, roster=registrations.roster_matches(pending), everywhere=everywhere,
                   proposals=taxonomy.pending_proposals() if everywhere else [],
                   proposal_form=decision_form(submitted=False) if everywhere else None,
                   stale=refresh.stale_practices() if everywhere else [])
@@ -52,7 +55,7 @@ def _done(message: str, kind: str = "success"):
 
 @bp.route("")
 def queue():
-    services.lift_expired_suspensions()
+    suspensions.lift_expired_suspensions()
     if moderates_everywhere(current_user):
         refresh.ask_authors()
     return _queue(None)
@@ -61,7 +64,7 @@ def queue():
 def _reason() -> str:
     form = ReasonForm()
     if not form.validate_on_submit():
-        abort(400, description="The reason is too long (500 characters at most).")
+        abort(400, description=TOO_LONG)
     return form.reason.data or ""
 
 
@@ -73,16 +76,14 @@ def _back_to_thread(thread, message: str, category: str = "success"):
 @bp.route("/members/<int:user_id>/<any(approve, reject):decision>", methods=["POST"])
 def decide_member(user_id: int, decision: str):
     require(can_approve_members(current_user), "Registrations are for moderators of every category.")
-    member = require_found(services.get_user(user_id))
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        abort(400, description="The reason is too long (500 characters at most).")
+    member = require_found(team.member_by_id(user_id))
+    reason = _reason()
     try:
         if decision == "approve":
-            services.approve_member(moderator=current_user, member=member, reason=form.reason.data or "")
+            registrations.approve_member(moderator=current_user, member=member, reason=reason)
             message = f"Approved {member.display_name}."
         else:
-            services.reject_member(moderator=current_user, member=member, reason=form.reason.data or "")
+            registrations.reject_member(moderator=current_user, member=member, reason=reason)
             message = f"Declined {member.display_name}."
     except ServiceError as error:
         return _done(error.message, "error")
@@ -91,31 +92,29 @@ def decide_member(user_id: int, decision: str):
 
 @bp.route("/threads/<int:thread_id>/<any(lock, unlock):verb>", methods=["POST"])
 def lock_thread(thread_id: int, verb: str):
-    thread = require_found(services.get_thread(thread_id))
+    thread = require_found(threads.get_thread(thread_id))
     require(can_moderate_thread(current_user, thread), OUT_OF_SCOPE)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        abort(400, description="The reason is too long (500 characters at most).")
-    services.set_thread_locked(moderator=current_user, thread=thread, locked=verb == "lock",
-                               reason=form.reason.data or "")
+    reason = _reason()
+    thread_actions.set_thread_locked(moderator=current_user, thread=thread, locked=verb == "lock",
+                               reason=reason)
     flash("Thread locked." if verb == "lock" else "Thread unlocked.", "success")
     return redirect(url_for("threads.thread", thread_id=thread.id, slug=thread.slug), code=303)
 
 
 @bp.route("/threads/<int:thread_id>/move", methods=["POST"])
 def move_thread(thread_id: int):
-    thread = require_found(services.get_thread(thread_id))
+    thread = require_found(threads.get_thread(thread_id))
     require(can_moderate_thread(current_user, thread), OUT_OF_SCOPE)
     category_id = to_id(request.form.get("category"))
-    category = services.get_category(category_id) if category_id else None
+    category = threads.category_by_id(category_id) if category_id else None
     form = ReasonForm()
     if category is not None and not can_moderate_category(current_user, category.id):
         flash(f"You do not moderate {category.name}: ask a moderator of every category.", "error")
     elif category is None or not form.validate_on_submit():
-        flash("Choose a category to move the thread to (and a reason of at most 500 characters).", "error")
+        flash(f"Choose a category to move the thread to (and a reason of at most {REASON_MAX} characters).", "error")
     else:
         try:
-            services.move_thread(moderator=current_user, thread=thread, category=category,
+            thread_actions.move_thread(moderator=current_user, thread=thread, category=category,
                                  reason=form.reason.data or "")
         except ServiceError as error:
             flash(error.message, "error")
@@ -128,7 +127,7 @@ def move_thread(thread_id: int):
 def decide_post(post_id: int, verb: str):
     """Hide or unhide a post with a reason, dismiss its flags, approve or reject a held post;
     from the queue (htmx) or the thread."""
-    post = require_found(services.get_post(post_id))
+    post = require_found(threads.get_post(post_id))
     require(can_moderate_thread(current_user, post.thread), OUT_OF_SCOPE)
     reason = _reason()
     try:
@@ -139,13 +138,13 @@ def decide_post(post_id: int, verb: str):
             held.reject_post(moderator=current_user, post=post, reason=reason)
             message = f"Rejected post #{post.id}; its author is told."
         elif verb == "hide":
-            services.hide_post(moderator=current_user, post=post, reason=reason)
+            flags.hide_post(moderator=current_user, post=post, reason=reason)
             message = f"Hid post #{post.id}."
         elif verb == "unhide":
-            services.unhide_post(moderator=current_user, post=post, reason=reason)
+            flags.unhide_post(moderator=current_user, post=post, reason=reason)
             message = f"Post #{post.id} is visible again."
         else:
-            services.dismiss_flags(moderator=current_user, post=post, reason=reason)
+            flags.dismiss_flags(moderator=current_user, post=post, reason=reason)
             message = f"Dismissed the flags on post #{post.id}."
     except ServiceError as error:
         if not is_htmx():
@@ -160,13 +159,13 @@ def decide_post(post_id: int, verb: str):
 
 @bp.route("/members/<int:user_id>/suspend", methods=["POST"])
 def suspend(user_id: int):
-    member = require_found(services.get_user(user_id))
+    member = require_found(team.member_by_id(user_id))
     require(can_suspend(current_user, member), "You cannot suspend this member.")
     form = SuspendForm()
     if form.validate_on_submit():
         until = datetime.combine(form.until.data, time.min) if form.until.data else None
         try:
-            services.suspend_member(moderator=current_user, member=member, reason=form.reason.data, until=until)
+            suspensions.suspend_member(moderator=current_user, member=member, reason=form.reason.data, until=until)
         except ServiceError as error:
             flash(error.message, "error")
         else:
@@ -178,13 +177,11 @@ def suspend(user_id: int):
 
 @bp.route("/members/<int:user_id>/reinstate", methods=["POST"])
 def reinstate(user_id: int):
-    member = require_found(services.get_user(user_id))
+    member = require_found(team.member_by_id(user_id))
     require(can_suspend(current_user, member), "You cannot reinstate this member.")
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        abort(400, description="The reason is too long (500 characters at most).")
+    reason = _reason()
     try:
-        services.reinstate_member(moderator=current_user, member=member, reason=form.reason.data or "")
+        suspensions.reinstate_member(moderator=current_user, member=member, reason=reason)
     except ServiceError as error:
         flash(error.message, "error")
     else:
@@ -195,29 +192,29 @@ def reinstate(user_id: int):
 @bp.route("/log")
 def log():
     args = request.args
-    filters = services.LogFilters(
+    filters = log_reader.LogFilters(
         action=args.get("action", "")[:40], actor=args.get("who", "").strip().lstrip("@")[:40],
         target_type=args.get("target", "")[:20], target_id=to_id(args.get("id")),
         after=date_value(args.get("after")), before=date_value(args.get("before")))
     page = page_arg()
-    entries, has_next = services.moderation_log(filters, page=page)
+    entries, has_next = log_reader.moderation_log(filters, page=page)
     return render_template("moderation/log.html", entries=entries, has_next=has_next, page=page,
-                           filters=filters, actions=services.log_actions(),
-                           target_types=services.log_target_types())
+                           filters=filters, actions=log_reader.log_actions(),
+                           target_types=log_reader.log_target_types())
 
 
 @bp.route("/threads/<int:thread_id>/<any(pin, unpin):verb>", methods=["POST"])
 def pin_thread(thread_id: int, verb: str):
-    thread = require_found(services.get_thread(thread_id))
+    thread = require_found(threads.get_thread(thread_id))
     require(can_moderate_thread(current_user, thread), OUT_OF_SCOPE)
     where = request.form.get("where", "")
     require(can_pin_thread(current_user, thread, where if verb == "pin" else ""),
             "A pin on every list is for moderators of every category.")
     try:
         if verb == "pin":
-            services.pin_thread(moderator=current_user, thread=thread, where=where, reason=_reason())
+            thread_actions.pin_thread(moderator=current_user, thread=thread, where=where, reason=_reason())
         else:
-            services.unpin_thread(moderator=current_user, thread=thread, reason=_reason())
+            thread_actions.unpin_thread(moderator=current_user, thread=thread, reason=_reason())
     except ServiceError as error:
         return _back_to_thread(thread, error.message, "error")
     where_label = "every list" if thread.pinned == "global" else "its category"
@@ -227,16 +224,18 @@ def pin_thread(thread_id: int, verb: str):
 @bp.route("/threads/<int:thread_id>/merge", methods=["GET", "POST"])
 def merge_thread(thread_id: int):
     """Fold a duplicate into another thread (its URL then redirects there)."""
-    source = require_found(services.get_thread(thread_id))
+    source = require_found(threads.get_thread(thread_id))
     require(can_moderate_thread(current_user, source), OUT_OF_SCOPE)
     form = MergeForm()
     if form.validate_on_submit():
-        target = services.get_thread(form.target_id())
+        target = threads.get_thread(form.target_id())
         try:
             if target is None:
                 raise ServiceError("There is no thread with that number or address.", field="target")
-            require(can_moderate_thread(current_user, target), "The other thread is outside the categories you moderate.")
-            services.merge_thread(moderator=current_user, source=source, target=target, reason=form.reason.data or "")
+            require(can_moderate_thread(current_user, target),
+                    "The other thread is outside the categories you moderate.")
+            thread_actions.merge_thread(moderator=current_user, source=source, target=target,
+                                        reason=form.reason.data or "")
         except ServiceError as error:
             attach_error(form, error)
         else:
@@ -249,7 +248,7 @@ def merge_thread(thread_id: int):
 @bp.route("/practices/<int:thread_id>/reviewed", methods=["POST"])
 def practice_reviewed(thread_id: int):
     require(moderates_everywhere(current_user), "Practices to refresh are for moderators of every category.")
-    thread = require_found(services.get_thread(thread_id))
+    thread = require_found(threads.get_thread(thread_id))
     reason = _reason()
     try:
         refresh.mark_reviewed(moderator=current_user, thread=thread, reason=reason)
@@ -263,7 +262,7 @@ def team_page():
     """Admins give and take roles, and scope moderators to categories."""
     require(can_manage_roles(current_user), "Only admins manage roles.")
     form = RoleForm(member=request.args.get("member", ""))
-    form.categories.choices = [(c.id, c.name) for c in services.all_categories()]
+    form.categories.choices = [(c.id, c.name) for c in threads.categories()]
     if form.validate_on_submit():
         member = team.member_by_username(form.member.data)
         try:

@@ -4,12 +4,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import permissions
 from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
 from ..models import Category, Role, Status, User
 from ..params import to_id
-from .services import REASON_MAX, log_moderation
+from .log import checked_reason, log_moderation
 
 ROLE_LABELS = {Role.MEMBER: "Member", Role.MODERATOR: "Moderator", Role.ADMIN: "Admin"}
 
@@ -22,17 +23,19 @@ def staff() -> list[User]:
         .order_by(User.role, User.display_name)))
 
 
+def member_by_id(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
 def member_by_username(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username.strip().lstrip("@").lower()))
 
 
 def set_role(*, admin: User, member: User, role: str, category_ids: list[int] = (), reason: str = "") -> User:
     """Make someone a member, moderator (of every category, or of some) or admin; logged."""
-    reason = reason.strip()
     if role not in Role.ALL:
         raise ServiceError("Choose member, moderator or admin.", field="role")
-    if len(reason) > REASON_MAX:
-        raise ServiceError(f"Keep the reason under {REASON_MAX} characters.", field="reason")
+    reason = checked_reason(reason)
     if member.id == admin.id and role != Role.ADMIN:
         raise ServiceError("You cannot take away your own admin role: ask another admin.", field="role")
     if member.status != Status.ACTIVE:
@@ -57,6 +60,7 @@ def set_role(*, admin: User, member: User, role: str, category_ids: list[int] = 
 
 def describe(user: User) -> str:
     label = ROLE_LABELS[user.role].lower()
-    if user.role == Role.MODERATOR and user.moderated_categories:
-        label += " of " + ", ".join(c.name for c in sorted(user.moderated_categories, key=lambda c: c.name))
+    scope = permissions.moderated_categories(user)
+    if scope:
+        label += " of " + ", ".join(c.name for c in sorted(scope, key=lambda c: c.name))
     return label

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..moderation.log import REASON_MAX, REASON_TOO_LONG
 from ..taxonomy.forms import tags_field
 from ..threads.forms import TITLE_MAX, TITLE_MIN
 
@@ -49,7 +50,7 @@ class PracticeForm(FlaskForm):
     contact = _section("Contact", "contact", False)
     source_post = HiddenField()
     reason = StringField("Why you are editing", description="Required when you edit someone else's practice: "
-                         "kept in the moderation log. Up to 500 characters.",
-                         validators=[Length(max=500, message="Keep the reason under 500 characters.")])
+                         f"kept in the moderation log. Up to {REASON_MAX} characters.",
+                         validators=[Length(max=REASON_MAX, message=REASON_TOO_LONG)])
 
     SECTION_FIELDS = ("summary", "problem", "context", "steps", "evidence", "resources", "contact")

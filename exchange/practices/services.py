@@ -17,6 +17,7 @@ from ..extensions import db
 from ..facets import FacetValue
 from ..forms import ServiceError
 from ..markup import render_markdown
+from ..moderation.log import log_moderation, moderator_edit
 from ..search import outbox as search
 from ..models import (Category, HelpfulMark, Post, Practice, Region, Tag, TagGroup, Thread, ThreadTag, User,
                       utcnow)
@@ -92,8 +93,6 @@ def create(*, author: User, data: PracticeInput, publish: bool, proposals: list[
 def update_practice(*, thread: Thread, data: PracticeInput, proposals: list[str] = (),
                     publish: bool = False, editor: User | None = None, reason: str = "") -> Thread:
     """Save a practice; a moderator editing someone else's gives a reason (logged, shown on its post)."""
-    from ..moderation.services import log_moderation, moderator_edit
-
     reason = moderator_edit(editor, thread.author_id, reason)
     with transaction():
         practice = thread.practice

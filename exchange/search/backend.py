@@ -1,74 +1,12 @@
-"""The seam between Exchange and a search engine, and the results it returns.
+"""Which search backend this app uses: the one its configuration (``SEARCH_BACKEND``) names.
 
-Both backends (whoosh_backend.py, postgres_backend.py) execute the same ``Plan`` and return
-``Results``: keys and scores, snippets, facet counts. Snippets come back with the
-``MARK_START``/``MARK_END`` control characters around matched words, and ``snippet_html``
-turns that into escaped HTML with ``<mark>``, so no engine's output reaches a page unescaped.
+The interface every backend implements, and its results, are in ``interface.py``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from flask import Flask, current_app
-from markupsafe import Markup, escape
 
-from .documents import Document
-from .plan import Plan
-
-MARK_START, MARK_END = "\x02", "\x03"
-FACETS = ("kind", "tag", "region", "category")
-RELEVANCE, NEWEST = "relevance", "newest"
-
-
-class SearchUnavailable(Exception):
-    """The index is missing, locked or damaged: search is being rebuilt."""
-
-
-@dataclass
-class Hit:
-    doctype: str
-    id: int
-    score: float
-    snippet: str = ""
-    title: str = ""  # the title with matches marked, when it has any
-
-
-@dataclass
-class Results:
-    hits: list[Hit] = field(default_factory=list)
-    total: int = 0
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    complete: bool = True  # False when a time limit cut counting short
-
-
-def snippet_html(snippet: str) -> Markup:
-    text = str(escape(snippet))
-    return Markup(text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
-
-
-class SearchBackend:
-    name = "abstract"
-    #: True when documents are written inside the transaction that changed the data.
-    applies_in_transaction = False
-
-    def search(self, plan: Plan, *, doctype: str, sort: str = RELEVANCE, page: int = 1,
-               per_page: int = 20, facets: bool = True) -> Results:
-        raise NotImplementedError
-
-    def apply(self, docs: list[Document], deletes: list[str]) -> None:
-        """Write ``docs`` (replacing any with the same key) and remove ``deletes``, then commit."""
-        raise NotImplementedError
-
-    def rebuild(self, batches) -> int:
-        """Replace the whole index with the documents of ``batches`` (an iterable of lists)."""
-        raise NotImplementedError
-
-    def health(self) -> str:
-        """"ok" or "degraded"."""
-        raise NotImplementedError
-
-    def count(self) -> int:
-        raise NotImplementedError
+from .interface import SearchBackend
 
 
 def get_backend(app: Flask | None = None) -> SearchBackend:
@@ -76,6 +14,7 @@ def get_backend(app: Flask | None = None) -> SearchBackend:
     backend = app.extensions.get("search")
     if backend is None:
         name = app.config["SEARCH_BACKEND"]
+        # Only the configured backend is imported: the other one's engine need not be set up.
         if name == "postgres":
             from .postgres_backend import PostgresBackend
             backend = PostgresBackend()

@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..markup import plain_text
+from ..members import privacy
 from ..models import Affiliation, Post, Practice, Region, Sector, Status, Tag, Thread, ThreadTag, User
 
 THREAD = "thread"
@@ -90,8 +91,6 @@ def _thread_batch(ids: list[int]) -> list[Document]:
         .where(Thread.id.in_(ids), Thread.status == Thread.PUBLISHED)))
     if not threads:
         return []
-    from ..members import privacy
-
     thread_ids = [t.id for t in threads]
     practices = {t.id for t in threads if t.practice is not None}
     openers = dict(db.session.execute(select(Post.thread_id, func.min(Post.id)).where(Post.thread_id.in_(thread_ids))
@@ -153,8 +152,6 @@ def member_document(user: User, parents: dict[int, int] | None = None) -> Docume
     """Only the fields the member shows to all members: a search result is seen by every member,
     so a field kept to "my programs" or "only me" stays out. Never the email or registration note.
     Expertise is filed under its tags' ancestors too (``parents``: tag id → parent id), as content is."""
-    from ..members import privacy
-
     shown = privacy.view(user, privacy.EVERY_MEMBER)
     region = shown.region
     places = [region.name, region.parent.name if region.parent else ""] if region else []

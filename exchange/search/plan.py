@@ -20,15 +20,11 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Category, Region, Tag, TagAlias, User
+from ..taxonomy.keys import tag_key
 from .analysis import searchable
 from .query import Query, words_of
 
 MAX_ALIAS_WORDS = 3
-
-
-def tag_key(words: str) -> str:
-    from ..taxonomy.services import tag_key as key  # the taxonomy imports search: resolve late
-    return key(words)
 
 
 @dataclass

@@ -33,8 +33,9 @@ from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, Ta
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR, array, insert
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..database import transaction
 from ..extensions import db
-from .backend import MARK_END, MARK_START, NEWEST, Hit, Results, SearchBackend, SearchUnavailable
+from .interface import MARK_END, MARK_START, NEWEST, Hit, Results, SearchBackend, SearchUnavailable
 from .analysis import phrase_pairs, word_pairs
 from .documents import THREAD, Document, key
 from .plan import Plan
@@ -264,7 +265,6 @@ class PostgresBackend(SearchBackend):
                 set_={c.name: statement.excluded[c.name] for c in documents_table.columns if c.name != "key"}))
 
     def rebuild(self, batches) -> int:
-        from ..database import transaction
         count = 0
         with transaction():
             db.session.execute(delete(documents_table))

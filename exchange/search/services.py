@@ -14,7 +14,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..extensions import db
 from ..models import Affiliation, Category, Region, Tag, Thread, ThreadTag, User
 from . import documents, spelling
-from .backend import NEWEST, RELEVANCE, Results, SearchUnavailable, get_backend, snippet_html
+from .backend import get_backend
+from .interface import NEWEST, RELEVANCE, Results, SearchUnavailable, snippet_html
 from .plan import Plan, resolve
 from .query import MAX_QUERY, Query, parse, unparse
 

@@ -8,7 +8,7 @@ first match and marks the matches inside a window around it.
 from __future__ import annotations
 
 from .analysis import WORD as _WORD, stem
-from .backend import MARK_END, MARK_START
+from .interface import MARK_END, MARK_START
 
 WIDTH = 240
 SCAN_CHARS = 60_000

@@ -31,7 +31,7 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from . import analysis, snippets
-from .backend import FACETS, NEWEST, Hit, Results, SearchBackend, SearchUnavailable
+from .interface import FACETS, NEWEST, Hit, Results, SearchBackend, SearchUnavailable
 from .documents import MEMBER, THREAD, Document
 from .plan import Plan
 

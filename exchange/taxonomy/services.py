@@ -15,16 +15,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
+from ..moderation.log import log_moderation
 from ..models import MemberExpertise, Program, Tag, TagAlias, TagGroup, TagProposal, Thread, ThreadTag, User, utcnow
 from ..search import outbox as search
-from ..text import normalise_whitespace, slugify
+from ..text import normalise_whitespace
+from .keys import tag_key
 
 TAG_LIMIT = 8
 WORD_MAX = 60
-
-
-def tag_key(word: str) -> str:
-    return slugify(word)
 
 
 # --- reading -----------------------------------------------------------------------
@@ -253,8 +251,6 @@ def _check_word_free(key: str, *, allow_tag: int | None = None, allow_alias: int
 
 
 def add_alias(*, tag: Tag, name: str, program: Program | None, actor: User | None = None) -> TagAlias:
-    from ..moderation.services import log_moderation
-
     name = normalise_whitespace(name)
     if not name or len(name) > WORD_MAX:
         raise ServiceError(f"An alias is 1–{WORD_MAX} characters.", "name")
@@ -270,8 +266,6 @@ def add_alias(*, tag: Tag, name: str, program: Program | None, actor: User | Non
 
 def update_tag(*, tag: Tag, actor: User, name: str, guidance: str, group: TagGroup,
                parent: Tag | None) -> Tag:
-    from ..moderation.services import log_moderation
-
     name = normalise_whitespace(name)
     if not name or len(name) > WORD_MAX:
         raise ServiceError(f"A tag name is 1–{WORD_MAX} characters.", "name")
@@ -300,8 +294,6 @@ def update_tag(*, tag: Tag, actor: User, name: str, guidance: str, group: TagGro
 def merge_tag(*, source: Tag, target: Tag, actor: User) -> Tag:
     """Fold ``source`` into ``target``: its words become aliases, its content is re-tagged and its
     experts have ``target`` as expertise instead."""
-    from ..moderation.services import log_moderation
-
     if source.id == target.id:
         raise ServiceError("Choose a different tag to merge into.", "target")
     if source.id in {a.id for a in ancestors(target)}:
@@ -362,8 +354,6 @@ def _require_pending(proposal: TagProposal) -> None:
 def approve_proposal(*, proposal: TagProposal, actor: User, group: TagGroup, parent: Tag | None = None,
                      guidance: str = "") -> Tag:
     """Make the word a canonical tag and file every item that proposed it."""
-    from ..moderation.services import log_moderation
-
     _require_pending(proposal)
     if parent is not None and parent.group_id != group.id:
         raise ServiceError(f"The parent must be in the same group ({group.name}).", "parent")
@@ -380,8 +370,6 @@ def approve_proposal(*, proposal: TagProposal, actor: User, group: TagGroup, par
 
 def merge_proposal(*, proposal: TagProposal, actor: User, target: Tag) -> TagAlias:
     """The word becomes an alias of an existing tag; items that used it are filed there."""
-    from ..moderation.services import log_moderation
-
     _require_pending(proposal)
     with transaction():
         _check_word_free(proposal.slug)
@@ -394,8 +382,6 @@ def merge_proposal(*, proposal: TagProposal, actor: User, target: Tag) -> TagAli
 
 
 def reject_proposal(*, proposal: TagProposal, actor: User) -> None:
-    from ..moderation.services import log_moderation
-
     _require_pending(proposal)
     with transaction():
         _decide(_same_word_proposals(proposal), TagProposal.REJECTED, actor, None)

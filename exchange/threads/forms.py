@@ -5,6 +5,8 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..models import Flag
+from ..moderation.flags import NOTE_MAX
+from ..moderation.log import REASON_MAX, REASON_TOO_LONG
 from ..taxonomy.forms import tags_field
 
 TITLE_MIN, TITLE_MAX = 5, 150
@@ -45,8 +47,8 @@ class EditPostForm(FlaskForm):
     tags = tags_field()
     body = _body("Message")
     reason = StringField("Why you are editing", description="Required when you edit someone else's post: "
-                         "shown on the post and kept in the moderation log. Up to 500 characters.",
-                         validators=[Length(max=500, message="Keep the reason under 500 characters.")])
+                         f"shown on the post and kept in the moderation log. Up to {REASON_MAX} characters.",
+                         validators=[Length(max=REASON_MAX, message=REASON_TOO_LONG)])
 
 
 class PreviewForm(FlaskForm):
@@ -55,5 +57,5 @@ class PreviewForm(FlaskForm):
 
 class FlagForm(FlaskForm):
     reason = SelectField("Why does it need a moderator?", choices=list(Flag.REASONS.items()), default="needs_review")
-    note = TextAreaField("Anything the moderators should know", description="Optional, up to 500 characters.",
-                         validators=[Length(max=500, message="Keep the note under 500 characters.")])
+    note = TextAreaField("Anything the moderators should know", description=f"Optional, up to {NOTE_MAX} characters.",
+                         validators=[Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX} characters.")])

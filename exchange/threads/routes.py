@@ -13,7 +13,7 @@ from ..params import MAX_PAGE, page_arg, to_id
 from ..markup import render_markdown
 from .. import flood
 from ..forms import ServiceError, attach_error
-from ..moderation import holds, services as moderation
+from ..moderation import flags, holds, thread_actions
 from ..permissions import (can_edit_post, can_flag, can_moderate_thread, can_reply, can_view_post, can_view_thread,
                            can_start_thread, edit_needs_reason, member_required, require, require_found)
 from . import services
@@ -116,7 +116,7 @@ def new_thread():
 def thread(thread_id: int, slug: str | None = None):
     thread = services.get_thread(thread_id)
     if thread is not None and thread.status == thread.MERGED:
-        destination = require_found(moderation.merged_destination(thread))
+        destination = require_found(thread_actions.merged_destination(thread))
         return redirect(url_for("threads.thread", thread_id=destination.id, slug=destination.slug,
                                 page=request.args.get("page")), code=301)
     thread = _visible_thread(thread_id, thread)
@@ -216,7 +216,7 @@ def flag_post(post_id: int):
     form = FlagForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            moderation.flag_post(member=current_user, post=post, reason=form.reason.data, note=form.note.data or "")
+            flags.flag_post(member=current_user, post=post, reason=form.reason.data, note=form.note.data or "")
         except ServiceError as error:
             attach_error(form, error)
         else:

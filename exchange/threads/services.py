@@ -17,6 +17,7 @@ from .. import permissions
 from ..fragments import cached
 from ..extensions import db
 from ..markup import render_markdown
+from ..moderation.log import log_moderation, moderator_edit
 from ..search import outbox as search
 from ..models import Category, Post, Tag, Thread, ThreadTag, User, utcnow
 from ..taxonomy import services as taxonomy
@@ -40,6 +41,10 @@ class PostPage:
 
 def categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
+def category_by_id(category_id: int) -> Category | None:
+    return db.session.get(Category, category_id)
 
 
 def category_by_slug(slug: str) -> Category | None:
@@ -214,8 +219,6 @@ def edit_post(*, post: Post, body: str, title: str | None = None, tags: list[Tag
 
     A moderator editing someone else's post gives a reason: it is logged and shown on the post.
     """
-    from ..moderation.services import log_moderation, moderator_edit
-
     reason = moderator_edit(editor, post.author_id, reason)
     with transaction():
         changed = body != post.body_source or (title is not None and title.strip() != post.thread.title)

@@ -1,0 +1,71 @@
+"""The seam between Exchange and a search engine: what a backend implements, and the results it returns.
+
+Both backends (whoosh_backend.py, postgres_backend.py) execute the same ``Plan`` and return
+``Results``: keys and scores, snippets, facet counts. Snippets come back with the
+``MARK_START``/``MARK_END`` control characters around matched words, and ``snippet_html``
+turns that into escaped HTML with ``<mark>``, so no engine's output reaches a page unescaped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from .documents import Document
+from .plan import Plan
+
+MARK_START, MARK_END = "\x02", "\x03"
+FACETS = ("kind", "tag", "region", "category")
+RELEVANCE, NEWEST = "relevance", "newest"
+
+
+class SearchUnavailable(Exception):
+    """The index is missing, locked or damaged: search is being rebuilt."""
+
+
+@dataclass
+class Hit:
+    doctype: str
+    id: int
+    score: float
+    snippet: str = ""
+    title: str = ""  # the title with matches marked, when it has any
+
+
+@dataclass
+class Results:
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    complete: bool = True  # False when a time limit cut counting short
+
+
+def snippet_html(snippet: str) -> Markup:
+    text = str(escape(snippet))
+    return Markup(text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+class SearchBackend:
+    name = "abstract"
+    #: True when documents are written inside the transaction that changed the data.
+    applies_in_transaction = False
+
+    def search(self, plan: Plan, *, doctype: str, sort: str = RELEVANCE, page: int = 1,
+               per_page: int = 20, facets: bool = True) -> Results:
+        raise NotImplementedError
+
+    def apply(self, docs: list[Document], deletes: list[str]) -> None:
+        """Write ``docs`` (replacing any with the same key) and remove ``deletes``, then commit."""
+        raise NotImplementedError
+
+    def rebuild(self, batches) -> int:
+        """Replace the whole index with the documents of ``batches`` (an iterable of lists)."""
+        raise NotImplementedError
+
+    def health(self) -> str:
+        """"ok" or "degraded"."""
+        raise NotImplementedError
+
+    def count(self) -> int:
+        raise NotImplementedError
+
