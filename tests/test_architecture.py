@@ -52,13 +52,33 @@ def _function_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
     return found
 
 
+def _is_type_checking(node: ast.AST) -> bool:
+    test = getattr(node, "test", None)
+    return isinstance(node, ast.If) and (
+        (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING")
+        or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"))
+
+
+def _runtime_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import that runs, at any depth; ``if TYPE_CHECKING:`` blocks never run (the models
+    name each other's classes there for annotations only)."""
+    found = []
+    for child in ast.iter_child_nodes(tree):
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
+            found.append(child)
+        elif _is_type_checking(child):
+            found += _runtime_imports(ast.Module(body=child.orelse, type_ignores=[]))
+        else:
+            found += _runtime_imports(child)
+    return found
+
+
 def import_graph(modules: dict[str, Path] = MODULES) -> tuple[dict[str, set[str]], list[tuple[str, int, str]]]:
     """Every module's imports (at any depth), and the imports made inside functions."""
     graph, inside = {}, []
     for module, path in modules.items():
         tree = ast.parse(path.read_text(), filename=str(path))
-        graph[module] = set().union(*(_imported(module, n, modules) for n in ast.walk(tree)
-                                      if isinstance(n, (ast.Import, ast.ImportFrom))))
+        graph[module] = set().union(*(_imported(module, n, modules) for n in _runtime_imports(tree)))
         for node in _function_imports(tree):
             for target in _imported(module, node, modules) or {ast.unparse(node)}:
                 inside.append((module, node.lineno, target))
@@ -131,3 +151,18 @@ def test_the_graph_sees_relative_imports_and_imports_inside_functions(tmp_path):
     graph, inside = import_graph(modules)
     assert circles(graph) == [["pkg.a", "pkg.b"]]
     assert inside == [("pkg.b", 2, "pkg.a")]
+
+
+def test_imports_for_type_checkers_alone_are_not_edges(tmp_path):
+    """``if TYPE_CHECKING:`` never runs: the models name each other there for annotations only."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .b import B\n"
+                                  "else:\n    from . import c\n")
+    (package / "b.py").write_text("from .a import A\n")
+    (package / "c.py").write_text("")
+    modules = {"pkg": package / "__init__.py", "pkg.a": package / "a.py", "pkg.b": package / "b.py",
+               "pkg.c": package / "c.py"}
+    graph, _ = import_graph(modules)
+    assert graph["pkg.a"] == {"pkg.c"} and circles(graph) == []
