@@ -1,8 +1,8 @@
-"""Flood control: how many threads, replies and contact requests a member may send, counted in the
-rate-limit store (Redis in production), stricter during a member's first week.
+"""Flood control: how many threads, replies, practices and contact requests a member may send,
+counted in the rate-limit store (Redis in production), stricter during a member's first week.
 
-Views check ``allowed`` before acting and ``record`` after success, so a refused form comes back
-with the member's text and a message saying when they can send it.
+``hit`` is the only check: it tests and counts in one step per limit item, so two requests at
+once cannot both take the last place. Call it once the thing is valid and about to be sent.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .extensions import limiter
 from .models import User, utcnow
 
 NEWCOMER_DAYS = 7
-WHAT = {"thread": "new threads", "reply": "replies", "contact": "contact requests"}
+WHAT = {"thread": "new threads", "reply": "replies", "practice": "practices", "contact": "contact requests"}
 
 
 def _limits(kind: str, user: User):
@@ -25,14 +25,14 @@ def _limits(kind: str, user: User):
     return text, parse_many(text)
 
 
-def allowed(kind: str, user: User) -> bool:
-    _, items = _limits(kind, user)
-    return all(limiter.limiter.test(item, "flood", kind, str(user.id)) for item in items)
+def hit(kind: str, user: User) -> bool:
+    """Count one ``kind`` by ``user``; False when that went past a limit.
 
-
-def record(kind: str, user: User) -> None:
-    for item in _limits(kind, user)[1]:
-        limiter.limiter.hit(item, "flood", kind, str(user.id))
+    Each item ("3 per hour; 10 per day") is hit atomically, in the order written, stopping at the
+    first one that refuses: a refused send still counts against the items before it (stricter,
+    never looser), and no item can let more through than it allows, however many requests race.
+    """
+    return all(limiter.limiter.hit(item, "flood", kind, str(user.id)) for item in _limits(kind, user)[1])
 
 
 def limit_text(kind: str, user: User) -> str:

@@ -147,7 +147,8 @@ def can_promote(user: User, thread: Thread, post: Post) -> bool:
 
 
 def can_mark_helpful(user: User, thread: Thread) -> bool:
-    return is_member(user) and thread.is_practice and not thread.is_draft
+    # Drafts and practices waiting for (or refused by) a moderator are not in the library yet.
+    return is_member(user) and thread.is_practice and thread.status not in (Thread.DRAFT, Thread.HELD, Thread.REJECTED)
 
 
 def can_edit_profile(user: User, member: User) -> bool:

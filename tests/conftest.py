@@ -19,12 +19,13 @@ import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from exchange import create_app
 from exchange.auth import services as auth_services
 from exchange.extensions import db
-from exchange.models import Category, Role, Status, User
+from exchange.models import Category, Post, Role, Status, Thread, User
+from exchange.moderation import held
 from exchange.search import outbox as search_outbox
 from exchange.search.backend import get_backend
 from exchange.text import slugify
@@ -140,7 +141,8 @@ def app(database, tmp_path):
         "SECRET_KEY": "test-secret",
         "TESTING": True,
         "RATELIMIT_STORAGE_URI": "memory://",
-        # Members' first posts publish at once here; tests/test_held_posts.py turns holding on.
+        # Members' first posts publish at once here; the posting-path modules (threads, replies,
+        # practices, held posts, flood) turn holding back on with the `holding` fixture.
         "HOLD_FIRST_POSTS": 0,
         **FAST_ARGON2,
     })
@@ -202,6 +204,61 @@ def make_user(app):
 
 
 @pytest.fixture
+def holding(app):
+    """Holds on, as in production (config.py's default): a new member's first post waits for review."""
+    app.config["HOLD_FIRST_POSTS"] = 1
+
+
+@pytest.fixture
+def queue_moderator(app, make_user):
+    """The moderator who approves what the factories post, made when first needed."""
+    made: list[User] = []
+
+    def moderator() -> User:
+        if not made:
+            made.append(make_user(username="queue-mod", role=Role.MODERATOR, display_name="Queue Moderator"))
+        return made[0]
+
+    return moderator
+
+
+@pytest.fixture
+def approve(queue_moderator):
+    """Approve a held post from the queue, as a moderator does."""
+    def approve_post(post: Post) -> None:
+        held.approve_post(moderator=queue_moderator(), post=post)
+
+    return approve_post
+
+
+def _opening(thread: Thread) -> Post:
+    return db.session.scalar(select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1))
+
+
+@pytest.fixture
+def establish(app, make_category, queue_moderator, approve):
+    """Make a member established the way members become so: their first post (a reply to a
+    moderator's welcome thread, in a category of its own) goes through the posting policy and, if
+    held, is approved from the queue. Their later posts then publish at once."""
+    welcome: list[int] = []
+
+    def establish_member(user: User) -> User:
+        if not welcome:
+            db.session.query(Category).first() or make_category(name="General")  # the factories' stays the first
+            category = make_category(name="Introductions")
+            welcome.append(thread_services.start_thread(
+                author=queue_moderator(), title="Introduce yourself", category_id=category.id,
+                body="Who are you, and what do you work on?").id)
+        post = thread_services.reply(author=user, thread=db.session.get(Thread, welcome[0]),
+                                     body=f"Hello, I am {user.display_name}.")
+        if post.is_held:
+            approve(post)
+        return user
+
+    return establish_member
+
+
+@pytest.fixture
 def make_category(app):
     def make(*, name: str = "Talent and human capital", slug: str | None = None, description: str = "") -> Category:
         category = Category(name=name, slug=slug or slugify(name), description=description)
@@ -213,7 +270,8 @@ def make_category(app):
 
 
 @pytest.fixture
-def make_thread(app, make_user, make_category):
+def make_thread(app, make_user, make_category, approve):
+    """A published thread, made through the posting policy; what it holds, a moderator approves."""
     def make(*, author: User | None = None, category: Category | None = None,
              title: str = "How do you staff hard-to-fill schools?",
              body: str = "We keep losing **first-year** teachers by October.", replies: int = 0,
@@ -221,8 +279,13 @@ def make_thread(app, make_user, make_category):
         author = author or make_user()
         category = category or db.session.query(Category).first() or make_category()
         thread = thread_services.start_thread(author=author, title=title, category_id=category.id, body=body)
+        if thread.is_held:  # the posting policy held it (holds on, or past the limits): a moderator approves it
+            approve(_opening(thread))
         for i in range(replies):
-            thread_services.reply(author=author, thread=thread, body=f"Reply number {i + 1}")
+            post = thread_services.reply(author=author, thread=db.session.get(Thread, thread.id),
+                                         body=f"Reply number {i + 1}")
+            if post.is_held:
+                approve(post)
         if locked:
             thread.is_locked = True
             db.session.commit()
@@ -243,7 +306,7 @@ def taxonomy(app) -> dict:
 
 
 @pytest.fixture
-def make_practice(app, make_user, make_category):
+def make_practice(app, make_user, make_category, approve):
     from exchange.practices import services as practice_services
 
     def make(*, author: User | None = None, title: str = "A 90-day onboarding plan for new principals",
@@ -257,7 +320,11 @@ def make_practice(app, make_user, make_category):
             title=title, category_id=category.id, tags=list(tags), setting=setting,
             region_id=region.id if region else None,
             sections={"summary": summary, "problem": problem, "steps": steps, **sections})
-        return practice_services.create(author=author, data=data, publish=publish)
+        thread = practice_services.create(author=author, data=data, publish=publish)
+        if thread.is_held:  # as for threads: held by the posting policy, approved from the queue
+            approve(_opening(thread))
+            thread = db.session.get(Thread, thread.id)
+        return thread
 
     return make
 
@@ -274,6 +341,13 @@ def _role_client(app, make_user, **kwargs) -> ExchangeClient:
 @pytest.fixture
 def member_client(app, make_user):
     return _role_client(app, make_user, username="maria", display_name="Maria Lopez")
+
+
+@pytest.fixture
+def established_client(member_client, establish):
+    """Maria again, with an approved post behind her: what she posts publishes at once, holds on or off."""
+    establish(member_client.user)
+    return member_client
 
 
 @pytest.fixture

@@ -1,13 +1,21 @@
 """Flood control: per-member limits on new threads and replies, stricter in the first week; the text is kept."""
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 
-from exchange.extensions import db
+from limits import parse
+
+from exchange import flood, posting
+from exchange.extensions import db, limiter
 from exchange.models import Post, Thread, User, utcnow
+from exchange.threads import services as thread_services
 from tests.helpers import visible
+
+# Holds on, as in production: these are posting paths (see tests/conftest.py `holding`).
+pytestmark = pytest.mark.usefixtures("holding")
 
 
 @pytest.fixture
@@ -90,3 +98,55 @@ def test_a_thread_past_the_limit_waits_for_a_moderator(app, make_user, make_cate
     opening = db.session.query(Post).filter_by(thread_id=thread.id).one()
     assert thread.status == Thread.HELD and "past the limit on new threads" in opening.held_reason
     assert "A second question within the hour" not in visible(app.test_client().sign_in_as(make_user()).get("/threads"))
+
+
+def test_two_posts_at_once_cannot_both_take_the_last_place(app, make_user, make_category, establish):
+    """One atomic hit decides: with room for one more thread, two requests never both pass."""
+    app.config["FLOOD_LIMITS"] = {**app.config["FLOOD_LIMITS"], "thread": "1 per hour"}
+    app.config["HOLD_MAX_PER_MEMBER"] = 0
+    category = make_category()
+    author = establish(veteran(make_user))
+    outcomes = []
+    for title in ("First of two at once", "Second of two at once"):  # back to back, nothing recorded in between
+        try:
+            outcomes.append(thread_services.start_thread(author=author, title=title, category_id=category.id,
+                                                         body="Sent twice, quickly.").status)
+        except posting.Refused as refused:
+            outcomes.append(refused.verdict.outcome)
+    assert outcomes == [Thread.PUBLISHED, posting.REFUSED]
+
+    other_id = veteran(make_user).id
+    start, passed = threading.Barrier(8), []
+
+    def send() -> None:
+        with app.app_context():
+            other = db.session.get(User, other_id)
+            start.wait()
+            passed.append(flood.hit("thread", other))
+            db.session.remove()
+
+    workers = [threading.Thread(target=send) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(passed) == 8 and sum(passed) <= 1
+
+
+def test_a_form_that_fails_validation_costs_nothing(app, limits, make_user, make_category, establish):
+    category = make_category()
+    client = app.test_client().sign_in_as(establish(veteran(make_user)))
+    for _ in range(5):  # 3 per hour: these would have used them all
+        assert client.submit("/threads/new", {"title": "", "category": str(category.id), "body": "x"}).status_code == 422
+    form = {"title": "A valid question at last", "category": str(category.id), "body": "We meet weekly.", "tags": ""}
+    assert client.submit("/threads/new", form).status_code == 303
+    assert db.session.query(Thread).filter_by(title="A valid question at last").one().status == Thread.PUBLISHED
+
+
+def test_several_limit_items_each_count_and_the_first_refusal_stops_the_count(app, make_user):
+    """ "2 per hour; 3 per day": the hour refuses the third; a refused send is not counted against the day."""
+    app.config["FLOOD_LIMITS"] = {**app.config["FLOOD_LIMITS"], "practice": "2 per hour; 3 per day"}
+    member = veteran(make_user)
+    assert [flood.hit("practice", member) for _ in range(3)] == [True, True, False]
+    day = parse("3 per day")
+    assert limiter.limiter.get_window_stats(day, "flood", "practice", str(member.id)).remaining == 1

@@ -166,6 +166,16 @@ def a_reply(s: Scene, **kwargs) -> dict:
     return {"thread": thread, "post": s.reply(thread, **kwargs)}
 
 
+def a_held_reply(s: Scene) -> dict:
+    """The author's reply, held by the posting policy: for it, a member's first two posts wait
+    (the thread was the author's first)."""
+    thread = s.thread(title="Coaching cycles that stick")
+    s.app.config["HOLD_FIRST_POSTS"] = 2
+    post = s.reply(thread)
+    s.app.config["HOLD_FIRST_POSTS"] = 0
+    return {"thread": thread, "post": post}
+
+
 def a_hidden_reply(s: Scene) -> dict:
     target = a_reply(s)
     set_columns(Post, target["post"], is_hidden=True, hidden_reason="Looked like spam", hidden_at=utcnow())
@@ -322,10 +332,10 @@ ACTIONS = [
            lambda s, t: REPLY in s.page(f"/t/{t['thread']}") and not db.session.scalar(
                select(func.count()).select_from(Flag).where(Flag.resolved_at.is_(None))),
            "dismiss_flags", on("post", "post"), reason=True),
-    Action("approve_held", "category", lambda s: a_reply(s, held_reason="A new member's first post"),
+    Action("approve_held", "category", a_held_reply,
            "/mod/posts/{post}/approve", {}, lambda s, t: REPLY in s.page(f"/t/{t['thread']}"), "approve_post",
            on("post", "post"), reason=True),
-    Action("reject_held", "category", lambda s: a_reply(s, held_reason="A new member's first post"),
+    Action("reject_held", "category", a_held_reply,
            "/mod/posts/{post}/reject", {},
            lambda s, t: "A moderator did not approve this post" in s.page(f"/t/{t['thread']}", s.author),
            "reject_post", on("post", "post"), reason=True),

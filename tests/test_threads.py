@@ -7,6 +7,9 @@ from exchange.models import Category, ModerationLog, Post, Thread, User
 from exchange.threads.forms import BODY_MAX, TITLE_MAX
 from tests.helpers import visible
 
+# Holds on, as in production: these are posting paths (see tests/conftest.py `holding`).
+pytestmark = pytest.mark.usefixtures("holding")
+
 
 @pytest.fixture
 def talent(make_category):
@@ -81,16 +84,16 @@ def test_boosted_and_history_restore_requests_get_the_full_page(member_client, m
     assert "<html" in restore.get_data(as_text=True)
 
 
-def test_starting_a_thread_shows_it_with_its_first_post(member_client, talent):
-    form = member_client.get("/threads/new")
+def test_starting_a_thread_shows_it_with_its_first_post(established_client, talent):
+    form = established_client.get("/threads/new")
     assert f"5–{TITLE_MAX} characters" in visible(form)
     assert f"Up to {BODY_MAX:,} characters" in visible(form)
-    response = member_client.submit("/threads/new", {"title": "Onboarding new principals",
+    response = established_client.submit("/threads/new", {"title": "Onboarding new principals",
                                                      "category": str(talent.id),
                                                      "body": "What does your **first week** look like?"})
     assert response.status_code == 303
     assert "/t/" in response.location and response.location.endswith("/onboarding-new-principals")
-    page = member_client.get(response.location)
+    page = established_client.get(response.location)
     assert "Onboarding new principals" in visible(page)
     assert "<strong>first week</strong>" in page.get_data(as_text=True)
     assert db.session.get(Category, talent.id).thread_count == 1
@@ -164,9 +167,9 @@ def test_the_thread_page_paginates_posts_and_numbers_them(app, member_client, ma
     assert "Reply number 11" in beyond
 
 
-def test_replying_with_htmx_returns_the_new_post_and_a_fresh_form(member_client, make_thread):
+def test_replying_with_htmx_returns_the_new_post_and_a_fresh_form(established_client, make_thread):
     thread = make_thread(replies=1)
-    response = member_client.submit(f"/t/{thread.id}/reply", {"body": "We pair **every** new hire.", "page": "1"},
+    response = established_client.submit(f"/t/{thread.id}/reply", {"body": "We pair **every** new hire.", "page": "1"},
                                     htmx=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -175,22 +178,22 @@ def test_replying_with_htmx_returns_the_new_post_and_a_fresh_form(member_client,
     assert 'hx-swap-oob="innerHTML"' in html and 'id="reply-form"' in html
     assert "HX-Request" in response.headers["Vary"]
     assert db.session.get(Thread, thread.id).post_count == 3
-    assert db.session.get(Thread, thread.id).last_poster_id == member_client.user.id
+    assert db.session.get(Thread, thread.id).last_poster_id == established_client.user.id
 
 
-def test_replying_without_javascript_redirects_to_the_new_post(member_client, make_thread):
+def test_replying_without_javascript_redirects_to_the_new_post(established_client, make_thread):
     thread = make_thread()
-    response = member_client.submit(f"/t/{thread.id}/reply", {"body": "Plain old form post"})
+    response = established_client.submit(f"/t/{thread.id}/reply", {"body": "Plain old form post"})
     assert response.status_code == 303
     post = db.session.scalar(select(Post).order_by(Post.id.desc()))
     assert response.location.endswith(f"/t/{thread.id}#post-{post.id}")
-    assert "Plain old form post" in visible(member_client.get(response.location))
+    assert "Plain old form post" in visible(established_client.get(response.location))
 
 
-def test_an_htmx_reply_landing_on_another_page_redirects_there(app, member_client, make_thread):
+def test_an_htmx_reply_landing_on_another_page_redirects_there(app, established_client, make_thread):
     app.config["POSTS_PER_PAGE"] = 2
     thread = make_thread(replies=1)
-    response = member_client.submit(f"/t/{thread.id}/reply", {"body": "Third post", "page": "1"}, htmx=True)
+    response = established_client.submit(f"/t/{thread.id}/reply", {"body": "Third post", "page": "1"}, htmx=True)
     assert response.status_code == 204
     assert response.headers["HX-Redirect"].startswith(f"/t/{thread.id}?page=2#post-")
 

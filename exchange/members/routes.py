@@ -3,7 +3,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, make_response, render_template, request, url_for
 from flask_login import current_user
 
-from .. import flood
 from ..forms import ServiceError, attach_error
 from ..fragments import fragment
 from ..htmx import hx_redirect, is_htmx, vary_on_htmx
@@ -123,17 +122,13 @@ def contact(username: str):
     form = ContactForm()
     sent = False
     if form.validate():
-        if not flood.allowed("contact", current_user):
-            form.message.errors = [*form.message.errors, flood.refusal("contact", current_user)]
+        try:
+            services.send_contact_request(sender=current_user, recipient=member, message=form.message.data,
+                                          offer=form.offer.data or "")
+        except ServiceError as error:
+            attach_error(form, error)
         else:
-            try:
-                services.send_contact_request(sender=current_user, recipient=member, message=form.message.data,
-                                              offer=form.offer.data or "")
-            except ServiceError as error:
-                attach_error(form, error)
-            else:
-                flood.record("contact", current_user)
-                sent = True
+            sent = True
     if is_htmx():
         return vary_on_htmx(make_response(render_template("members/_contact.html", member=member, form=form,
                                                           sent=sent), 200 if sent else 422))

@@ -8,6 +8,7 @@ from flask import current_app, url_for
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import flood
 from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
@@ -147,6 +148,8 @@ def send_contact_request(*, sender: User, recipient: User, message: str, offer: 
                            field="message")
     if len(message) > ContactRequest.MAX_MESSAGE:
         raise ServiceError(f"Keep it under {ContactRequest.MAX_MESSAGE:,} characters.", field="message")
+    if not flood.hit("contact", sender):  # one atomic count, once the request is valid and about to go
+        raise ServiceError(flood.refusal("contact", sender), field="message")
     with transaction():
         request = ContactRequest(sender_id=sender.id, recipient_id=recipient.id, offer=offer, message=message)
         db.session.add(request)

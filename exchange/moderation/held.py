@@ -1,4 +1,6 @@
-"""Posts held for review (moderation.holds decides which): approve or reject them."""
+"""Posts held for review (exchange.posting decides which): approve or reject them.
+
+A held post opens a thread or a practice (its status is held), or is a reply to a listed one."""
 from __future__ import annotations
 
 from sqlalchemy import select, update
@@ -9,6 +11,7 @@ from ..extensions import db
 from ..forms import ServiceError
 from ..mail import send_mail
 from ..models import Category, Post, Thread, User, utcnow
+from ..practices import services as practices
 from ..search import outbox as search
 from ..threads import services as threads
 from .log import checked_reason, log_moderation
@@ -42,7 +45,9 @@ def approve_post(*, moderator: User, post: Post, reason: str = "") -> Post:
         thread = post.thread
         post.review, post.held_reason = Post.SHOWN, ""
         now = utcnow()
-        if _opens_thread(post):
+        if _opens_thread(post) and thread.is_practice:
+            practices.go_live(thread, now)  # as publishing a draft would: dated, reviewed, counted, searchable
+        elif _opens_thread(post):
             thread.status, thread.last_post_at = Thread.PUBLISHED, now
             db.session.execute(update(Category).where(Category.id == thread.category_id)
                                .values(thread_count=Category.thread_count + 1))
@@ -64,7 +69,7 @@ def reject_post(*, moderator: User, post: Post, reason: str = "") -> Post:
         if _opens_thread(post):
             post.thread.status = Thread.REJECTED
         log_moderation(moderator, "reject_post", post, label=_label(post), reason=reason)
-    what = "thread" if _opens_thread(post) else "reply"
+    what = ("practice" if post.thread.is_practice else "thread") if _opens_thread(post) else "reply"
     send_mail(post.author.email, f"Your {what} on Exchange was not approved",
               f"A moderator did not approve your {what} in “{post.thread.title}”.\n\n"
               + (f"Reason: {reason}\n\n" if reason else "")

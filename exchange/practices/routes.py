@@ -98,13 +98,25 @@ def new():
         source = None
     if preview is None and form.validate_on_submit() and (choice := read_tags(form.tags)):
         publish = request.form.get("action") == "publish"
-        thread = services.create(author=current_user, data=_input(form, choice.tags), publish=publish,
-                                 proposals=choice.unknown, source_post=source)
-        flash("Published. Thank you for sharing what worked." if publish
-              else "Saved as a draft: only you can see it until you publish.", "success")
-        return redirect(url_for("practices.practice", thread_id=thread.id), code=303)
+        try:
+            thread = services.create(author=current_user, data=_input(form, choice.tags), publish=publish,
+                                     proposals=choice.unknown, source_post=source)
+        except ServiceError as error:
+            attach_error(form, error)  # refused: the form comes back with the text
+        else:
+            flash(_published_message(thread) if publish
+                  else "Saved as a draft: only you can see it until you publish.", "success")
+            return redirect(url_for("practices.practice", thread_id=thread.id), code=303)
     status = 422 if form.errors else 200
     return render_template("practices/edit.html", form=form, preview=preview, thread=None, source=source), status
+
+
+def _published_message(thread: Thread, published: str = "Published. Thank you for sharing what worked.") -> str:
+    """What the author is told once the posting policy has had its say."""
+    if thread.is_held:
+        return ("Thanks! Your practice waits for a moderator's review: only you and the moderators see it "
+                "until then. We'll add it to the library as soon as it is approved.")
+    return published
 
 
 @bp.route("/practices/<int:thread_id>")
@@ -149,7 +161,7 @@ def edit(thread_id: int):
         except ServiceError as error:
             attach_error(form, error)
         else:
-            flash("Published." if publish else "Saved.", "success")
+            flash(_published_message(thread, "Published.") if publish else "Saved.", "success")
             return redirect(url_for("practices.practice", thread_id=thread.id), code=303)
     status = 422 if form.errors else 200
     return render_template("practices/edit.html", form=form, preview=preview, thread=thread, source=None), status
@@ -162,8 +174,8 @@ def publish(thread_id: int):
     require(can_publish_practice(current_user, thread), "Only the author can publish a draft.")
     try:
         services.publish(thread)
-        flash("Published. Thank you for sharing what worked.", "success")
-    except ServiceError as error:
+        flash(_published_message(thread), "success")
+    except ServiceError as error:  # missing sections, or refused past the limits: the draft stays as it is
         flash(error.message, "error")
     return redirect(url_for("practices.practice", thread_id=thread_id), code=303)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, and_, extract, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from .. import posting
 from ..database import transaction
 from ..extensions import db
 from ..facets import FacetValue
@@ -68,36 +69,62 @@ def _apply(practice: Practice, data: PracticeInput) -> None:
 
 def create(*, author: User, data: PracticeInput, publish: bool, proposals: list[str] = (),
            source_post: Post | None = None) -> Thread:
+    """A practice, as a draft (seen by its author alone, asked of nobody) or, with ``publish``, as the
+    posting policy decides: published, held for a moderator (``thread.is_held``) or refused
+    (``posting.Refused``, nothing written)."""
+    verdict = posting.decide_or_refuse("practice", author) if publish else None
     with transaction():
         now = utcnow()
-        thread = Thread(kind=Thread.PRACTICE, status=Thread.PUBLISHED if publish else Thread.DRAFT,
-                        title=data.title, category_id=data.category_id, author_id=author.id,
-                        created_at=now, last_post_at=now, last_poster_id=author.id, post_count=1)
+        thread = Thread(kind=Thread.PRACTICE, status=Thread.DRAFT, title=data.title, category_id=data.category_id,
+                        author_id=author.id, created_at=now, last_post_at=now, last_poster_id=author.id,
+                        post_count=1)
         db.session.add(thread)
         db.session.flush()
         body = compose_body(data.title, data.sections)
-        db.session.add(Post(thread_id=thread.id, author_id=author.id, body_source=body,
-                            body_html=render_markdown(body), created_at=now))
-        practice = Practice(thread_id=thread.id, source_post_id=source_post.id if source_post else None,
-                            published_at=now if publish else None, reviewed_at=now if publish else None)
+        opening = Post(thread_id=thread.id, author_id=author.id, body_source=body,
+                       body_html=render_markdown(body), created_at=now)
+        db.session.add(opening)
+        practice = Practice(thread_id=thread.id, source_post_id=source_post.id if source_post else None)
+        thread.practice = practice
         _apply(practice, data)
         db.session.add(practice)
         taxonomy.file_under(thread.id, data.tags)
         taxonomy.propose_words(list(proposals), proposer=author, thread_id=thread.id)
-        if publish:
-            _count_in_category(data.category_id, +1)
+        if verdict is not None:
+            _publish_or_hold(thread, opening, verdict, now)
         search.queue_threads(thread.id)
     return thread
+
+
+def _publish_or_hold(thread: Thread, opening: Post, verdict: posting.Verdict, now) -> None:
+    """A draft leaves the draft stage as the verdict says: listed now, or held (listed nowhere,
+    its opening post in the moderators' queue) until ``go_live`` on approval."""
+    if verdict.held:
+        thread.status = Thread.HELD
+        opening.review, opening.held_reason = Post.HELD, verdict.reason
+    else:
+        go_live(thread, now)
+
+
+def go_live(thread: Thread, now) -> None:
+    """A practice is published: dated, reviewed now, counted in its category, searchable."""
+    thread.status, thread.created_at, thread.last_post_at = Thread.PUBLISHED, now, now
+    thread.practice.published_at = thread.practice.reviewed_at = now
+    thread.practice.refresh_requested_at = None
+    _count_in_category(thread.category_id, +1)
+    search.queue_threads(thread.id)
 
 
 def update_practice(*, thread: Thread, data: PracticeInput, proposals: list[str] = (),
                     publish: bool = False, editor: User | None = None, reason: str = "") -> Thread:
     """Save a practice; a moderator editing someone else's gives a reason (logged, shown on its post)."""
     reason = moderator_edit(editor, thread.author_id, reason)
+    # Publishing a draft from its edit page goes through the posting policy like any other post.
+    verdict = posting.decide_or_refuse("practice", thread.author) if publish and thread.is_draft else None
     with transaction():
         practice = thread.practice
         _apply(practice, data)
-        old_category, was_draft = thread.category_id, thread.is_draft
+        old_category = thread.category_id
         thread.title, thread.category_id = data.title, data.category_id
         opening = db.session.scalar(select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1))
         body = compose_body(data.title, data.sections)
@@ -107,16 +134,12 @@ def update_practice(*, thread: Thread, data: PracticeInput, proposals: list[str]
             if reason:
                 opening.edited_by_id, opening.edit_reason = editor.id, reason
                 log_moderation(editor, "edit_practice", thread, label=data.title, reason=reason)
-        now = utcnow()
-        if publish and was_draft:
-            thread.status, practice.published_at = Thread.PUBLISHED, now
-            thread.created_at = thread.last_post_at = now
-        if not thread.is_draft:
-            practice.reviewed_at = now  # the author (or a moderator) just went over it
+        if verdict is not None:
+            _publish_or_hold(thread, opening, verdict, utcnow())
+        elif thread.status not in (Thread.DRAFT, Thread.HELD, Thread.REJECTED):  # held ones were never counted
+            practice.reviewed_at = utcnow()  # the author (or a moderator) just went over it
             practice.refresh_requested_at = None
-            if was_draft:
-                _count_in_category(thread.category_id, +1)
-            elif old_category != thread.category_id:
+            if old_category != thread.category_id:
                 _count_in_category(old_category, -1)
                 _count_in_category(thread.category_id, +1)
         taxonomy.file_under(thread.id, data.tags)
@@ -128,18 +151,20 @@ def update_practice(*, thread: Thread, data: PracticeInput, proposals: list[str]
 
 
 def publish(thread: Thread) -> Thread:
+    """A draft goes through the posting policy: published, held (``thread.is_held``) or refused."""
     if not thread.is_draft:
         raise ServiceError("This practice is already published.")
     missing = [SECTION_TITLES[n] for n in REQUIRED_SECTIONS if not getattr(thread.practice, n).strip()]
     if missing:
         raise ServiceError(f"Fill in {', '.join(missing)} before publishing.")
+    verdict = posting.decide_or_refuse("practice", thread.author)
     with transaction():
-        now = utcnow()
-        thread.status, thread.created_at, thread.last_post_at = Thread.PUBLISHED, now, now
-        thread.practice.published_at = thread.practice.reviewed_at = now
-        _count_in_category(thread.category_id, +1)
-        search.queue_threads(thread.id)
+        _publish_or_hold(thread, _opening(thread), verdict, utcnow())
     return thread
+
+
+def _opening(thread: Thread) -> Post:
+    return db.session.scalar(select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1))
 
 
 def _count_in_category(category_id: int, delta: int) -> None:

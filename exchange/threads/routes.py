@@ -11,9 +11,8 @@ from ..fragments import CSRF_SLOT, fragment, with_csrf
 from ..htmx import hx_redirect, is_htmx, render, vary_on_htmx
 from ..params import MAX_PAGE, page_arg, to_id
 from ..markup import render_markdown
-from .. import flood
 from ..forms import ServiceError, attach_error
-from ..moderation import flags, holds, thread_actions
+from ..moderation import flags, thread_actions
 from ..permissions import (can_edit_post, can_flag, can_moderate_thread, can_reply, can_view_post, can_view_thread,
                            can_start_thread, edit_needs_reason, member_required, require, require_found)
 from . import services
@@ -94,18 +93,17 @@ def new_thread():
         chosen = services.category_by_slug(request.args["category"])
         form.category.data = chosen.id if chosen else None
     preview = _preview(form)
-    verdict = holds.review("thread", current_user) if preview is None and form.validate_on_submit() else None
-    if verdict and verdict.refused:
-        form.form_errors.append(verdict.refusal)
-    elif verdict and (choice := read_tags(form.tags)):
-        flood.record("thread", current_user)
-        thread = services.start_thread(author=current_user, title=form.title.data,
-                                       category_id=form.category.data, body=form.body.data,
-                                       tags=choice.tags, proposals=choice.unknown, held_reason=verdict.held_reason)
-        if verdict.held_reason:
-            flash("Thanks! Your thread waits for a moderator's review: only you and the moderators see it "
-                  "until then. We'll list it as soon as it is approved.", "success")
-        return redirect(url_for("threads.thread", thread_id=thread.id, slug=thread.slug), code=303)
+    if preview is None and form.validate_on_submit() and (choice := read_tags(form.tags)):
+        try:
+            thread = services.start_thread(author=current_user, title=form.title.data, category_id=form.category.data,
+                                           body=form.body.data, tags=choice.tags, proposals=choice.unknown)
+        except ServiceError as error:
+            attach_error(form, error)  # refused: the form comes back with the text
+        else:
+            if thread.is_held:
+                flash("Thanks! Your thread waits for a moderator's review: only you and the moderators see it "
+                      "until then. We'll list it as soon as it is approved.", "success")
+            return redirect(url_for("threads.thread", thread_id=thread.id, slug=thread.slug), code=303)
     status = 422 if form.errors else 200
     return render_template("threads/new.html", form=form, preview=preview), status
 
@@ -166,12 +164,13 @@ def reply(thread_id: int):
     require(can_reply(current_user, thread), "This thread is locked: it takes no new replies.")
     form = ReplyForm()
     preview = _preview(form)
-    verdict = holds.review("reply", current_user) if preview is None and form.validate_on_submit() else None
-    if verdict and verdict.refused:
-        form.form_errors.append(verdict.refusal)
-    elif verdict and verdict.held_reason:
-        flood.record("reply", current_user)
-        post = services.reply(author=current_user, thread=thread, body=form.body.data, held_reason=verdict.held_reason)
+    post = None
+    if preview is None and form.validate_on_submit():
+        try:
+            post = services.reply(author=current_user, thread=thread, body=form.body.data)
+        except ServiceError as error:
+            attach_error(form, error)  # refused: the form comes back with the text
+    if post is not None and post.is_held:
         if is_htmx():
             return vary_on_htmx(make_response(render_template(
                 "threads/_reply_held.html", thread=thread, held=services.held_replies(thread, current_user),
@@ -179,9 +178,7 @@ def reply(thread_id: int):
         flash("Thanks! Your reply waits for a moderator's review; it appears on the thread once approved.", "success")
         return redirect(url_for("threads.thread", thread_id=thread.id, slug=thread.slug, page=10**6) + "#held-replies",
                         code=303)
-    elif verdict:
-        flood.record("reply", current_user)
-        post = services.reply(author=current_user, thread=thread, body=form.body.data)
+    if post is not None:
         page = services.page_of_post(post)
         shown_page = min(to_id(form.page.data) or 0, MAX_PAGE)
         if is_htmx() and page == shown_page:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..database import transaction
-from .. import permissions
+from .. import permissions, posting
 from ..fragments import cached
 from ..extensions import db
 from ..markup import render_markdown
@@ -171,8 +171,11 @@ def is_first_post(post: Post) -> bool:
 
 
 def start_thread(*, author: User, title: str, category_id: int, body: str,
-                 tags: list[Tag] = (), proposals: list[str] = (), held_reason: str = "") -> Thread:
-    """A new thread; with a ``held_reason`` it waits for a moderator (moderation.holds decides)."""
+                 tags: list[Tag] = (), proposals: list[str] = ()) -> Thread:
+    """A new thread, as the posting policy decides: published, or held for a moderator (its status
+    says so), or refused (``posting.Refused``, nothing written)."""
+    verdict = posting.decide_or_refuse("thread", author)
+    held_reason = verdict.reason if verdict.held else ""
     with transaction():
         now = utcnow()
         thread = Thread(title=title.strip(), category_id=category_id, author_id=author.id,
@@ -193,8 +196,11 @@ def start_thread(*, author: User, title: str, category_id: int, body: str,
     return thread
 
 
-def reply(*, author: User, thread: Thread, body: str, held_reason: str = "") -> Post:
-    """A reply; a held one stays out of the thread, its counters and search until approved."""
+def reply(*, author: User, thread: Thread, body: str) -> Post:
+    """A reply, as the posting policy decides; a held one (``post.is_held``) stays out of the thread,
+    its counters and search until approved; a refused one raises ``posting.Refused``."""
+    verdict = posting.decide_or_refuse("reply", author)
+    held_reason = verdict.reason if verdict.held else ""
     with transaction():
         now = utcnow()
         post = Post(thread_id=thread.id, author_id=author.id, body_source=body, body_html=render_markdown(body),
