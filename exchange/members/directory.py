@@ -306,7 +306,10 @@ class _Query:
         self.conditions = _Conditions(filters, self.ref, self.audience)
         self.my_metro = self.ref.metro_of(viewer.region_id)
         self.nearby_ids = self.ref.region_ids(self.my_metro.slug) if self.my_metro else []
-        self.near = (and_(visible("region", self.audience), User.region_id.in_(self.nearby_ids))
+        # `region_id IS NOT NULL` is implied by the IN, but says it to SQL: without it, "everyone
+        # else" (`~near`) is NULL, not true, for a member with no region, and drops them.
+        self.near = (and_(visible("region", self.audience), User.region_id.is_not(None),
+                          User.region_id.in_(self.nearby_ids))
                      if self.nearby_ids and filters.sort == "nearby" else None)
 
     def counts(self) -> Counts:
