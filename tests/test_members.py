@@ -23,9 +23,10 @@ from functools import partial
 from html import unescape
 
 import pytest
+from sqlalchemy import select
 
 from exchange.extensions import db
-from exchange.members import privacy
+from exchange.members import privacy, regions
 from exchange.models import (Affiliation, ContactRequest, MemberOffer, Program, Region, Role, Status, Tag, User,
                              Visibility)
 from exchange.search import outbox as search_outbox
@@ -242,6 +243,20 @@ def test_each_facet_count_is_what_its_link_lists(app, unplaced, viewer, start):
             assert len(names(response)) >= int(count), (href, label)
         else:
             assert len(names(response)) == int(count), (href, label)
+
+
+def test_a_metros_area_is_the_same_over_a_loaded_table_and_in_sql(app, network):
+    parents = dict(db.session.execute(select(Region.id, Region.parent_id)).all())
+    by_id = {r.id: r.slug for r in network["regions"].values()}
+    for region in network["regions"].values():
+        loaded = {by_id[i] for i in regions.area_ids(region.id, parents)}
+        assert loaded == {by_id[i] for i in db.session.scalars(regions.area(region.id))}, region.slug
+    assert {by_id[i] for i in regions.area_ids(network["regions"]["denver"].id, parents)} == {
+        "denver", "aurora", "lakewood"}
+    assert regions.area_ids(network["regions"]["aurora"].id, parents) == [network["regions"]["aurora"].id]
+    metros = dict(db.session.execute(select(Region.slug, regions.metro_id())).all())
+    assert {slug: by_id[m] for slug, m in metros.items()} == {
+        "denver": "denver", "aurora": "denver", "lakewood": "denver", "chicago": "chicago", "seattle": "seattle"}
 
 
 def test_unknown_filter_values_are_ignored_with_a_note(app, network):
