@@ -7,7 +7,8 @@ from sqlalchemy import select
 from exchange.extensions import db
 from exchange.forms import ServiceError
 from exchange.models import ModerationLog, Tag, TagAlias, TagGroup, TagProposal, Thread, ThreadTag
-from exchange.taxonomy import loader, services
+from exchange.members import directory
+from exchange.taxonomy import loader, services, tree
 from tests.helpers import visible
 from tests.taxonomy_fixture import TAXONOMY
 
@@ -81,6 +82,23 @@ def test_moving_a_tag_under_a_new_parent_refiles_its_content(taxonomy, make_thre
 
 
 # --- aliases --------------------------------------------------------------------------------
+
+def test_a_tags_subtree_and_ancestors_walk_the_whole_tree(taxonomy):
+    top, middle, low = taxonomy["talent-pipeline"], taxonomy["teacher-residency"], taxonomy["principal"]
+    low.parent_id = middle.id          # three levels: talent pipeline > teacher residency > principal
+    db.session.commit()
+    assert tree.subtree_ids(top.id) == [top.id, middle.id, low.id]
+    assert tree.subtree_ids(low.id) == [low.id]
+    assert directory.reference().tag_subtree(top.id) == [top.id, middle.id, low.id]
+    assert tree.ancestors(low) == [middle, top]
+    assert tree.with_ancestors([low.id, taxonomy["family-engagement"].id], tree.parents_by_id()) == sorted(
+        [top.id, middle.id, low.id, taxonomy["family-engagement"].id])
+
+
+def test_the_tree_walks_stop_at_a_loop():
+    assert tree.subtree(1, {1: [2, 3], 2: [1, 3], 3: [2]}.get) == [1, 2, 3]
+    assert tree.lineage(1, {1: 2, 2: 3, 3: 1}.get) == [2, 3]
+
 
 def test_an_alias_cannot_take_a_word_already_used(taxonomy):
     with pytest.raises(ServiceError, match="already a tag"):

@@ -24,6 +24,7 @@ from ..moderation.log import log_moderation
 from ..practices import services as practice_services
 from ..taxonomy import loader as taxonomy_loader
 from ..taxonomy import services as taxonomy
+from ..taxonomy import tree
 from ..passwords import hash_password
 from ..text import slugify
 from . import content
@@ -293,7 +294,7 @@ class _Tagger:
 
     def file(self, thread: Thread, category_slug: str) -> list[Tag]:
         chosen = self.choose(category_slug)
-        implied = {a.id for t in chosen for a in taxonomy.ancestors(t)} - {t.id for t in chosen}
+        implied = {a.id for t in chosen for a in tree.ancestors(t)} - {t.id for t in chosen}
         for tag in chosen:
             db.session.add(ThreadTag(thread=thread, tag_id=tag.id, implied=False))
         for tag_id in implied:

@@ -17,8 +17,10 @@ from ..facets import FacetValue
 from ..fragments import cached
 from ..models import (Affiliation, MemberExpertise, MemberOffer, Offer, Program, Region, Sector, Status, Tag,
                       TagAlias, User)
+from ..taxonomy.tree import subtree
 from . import privacy
 from .privacy import Audience, visible
+from .regions import area_ids, metro_id
 
 PER_PAGE = 24
 SORTS = {"nearby": "Peers in my region first", "name": "Name", "newest": "Newest members"}
@@ -72,7 +74,7 @@ class Reference:
         region = self.regions.get(slug)
         if region is None:
             return []
-        return [region.id] + [r.id for r in self.regions.values() if r.parent_id == region.id]
+        return area_ids(region.id, {r.id: r.parent_id for r in self.regions.values()})
 
     def tag(self, word: str) -> tuple[str, int, str] | None:
         slug = self.aliases.get(word, word)
@@ -82,11 +84,7 @@ class Reference:
         return slug, tag_id, name
 
     def tag_subtree(self, tag_id: int) -> list[int]:
-        ids, frontier = [tag_id], [tag_id]
-        while frontier:
-            frontier = [c for t in frontier for c in self.children.get(t, []) if c not in ids]
-            ids.extend(frontier)
-        return ids
+        return subtree(tag_id, lambda t: self.children.get(t, ()))
 
     def parent_of(self, region: RegionRef) -> RegionRef | None:
         return next((r for r in self.regions.values() if r.id == region.parent_id), None)
@@ -210,7 +208,7 @@ def _member_ids(conditions: _Conditions, skip: str):
 
 def _facet_query(conditions: _Conditions, audience: Audience, filters: Filters, ref: Reference, near):
     """Every facet's counts in one statement (UNION ALL), each within the other filters."""
-    metro = func.coalesce(Region.parent_id, Region.id)
+    metro = metro_id()
     region_rows = (select(literal("region"), cast(metro, String), literal(""), func.count())
                    .select_from(User).join(Region, Region.id == User.region_id)
                    .where(*conditions.all(skip="region"), visible("region", audience)).group_by(metro))
@@ -306,7 +304,10 @@ class _Query:
         self.conditions = _Conditions(filters, self.ref, self.audience)
         self.my_metro = self.ref.metro_of(viewer.region_id)
         self.nearby_ids = self.ref.region_ids(self.my_metro.slug) if self.my_metro else []
-        self.near = (and_(visible("region", self.audience), User.region_id.in_(self.nearby_ids))
+        # `region_id IS NOT NULL` is implied by the IN, but says it to SQL: without it, "everyone
+        # else" (`~near`) is NULL, not true, for a member with no region, and drops them.
+        self.near = (and_(visible("region", self.audience), User.region_id.is_not(None),
+                          User.region_id.in_(self.nearby_ids))
                      if self.nearby_ids and filters.sort == "nearby" else None)
 
     def counts(self) -> Counts:

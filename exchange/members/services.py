@@ -19,6 +19,7 @@ from ..models import (Affiliation, ContactRequest, MemberExpertise, MemberOffer,
 from ..search import outbox as search
 from . import privacy
 from .privacy import Audience, visible
+from .regions import metro_id
 
 BIO_MAX = 4000
 MESSAGE_MIN = 20
@@ -196,15 +197,11 @@ class RegionSummary:
     cities: list[Region] = field(default_factory=list)
 
 
-def _metro_column():
-    return func.coalesce(Region.parent_id, Region.id)
-
-
 def region_summaries(audience: Audience, *, per_region: int = 3) -> list[RegionSummary]:
     """Every metro region with its member count, top expertise and latest practices (four statements)."""
     metros = list(db.session.scalars(select(Region).options(selectinload(Region.children))
                                      .where(Region.parent_id.is_(None)).order_by(Region.name)))
-    metro = _metro_column()
+    metro = metro_id()
     members = dict(db.session.execute(
         select(metro, func.count()).select_from(User).join(Region, Region.id == User.region_id)
         .where(User.status == Status.ACTIVE, visible("region", audience)).group_by(metro)).all())

@@ -19,6 +19,7 @@ from ..facets import FacetValue
 from ..forms import ServiceError
 from ..markup import render_markdown
 from ..moderation.log import log_moderation, moderator_edit
+from ..members.regions import area, metro_id
 from ..search import outbox as search
 from ..models import (Category, HelpfulMark, Post, Practice, Region, Tag, TagGroup, Thread, ThreadTag, User,
                       utcnow)
@@ -265,8 +266,7 @@ def _published() -> Select:
 
 def _in_region(slug: str):
     """A metro region's practices include its cities': one subquery, no extra round trip."""
-    metro = select(Region.id).where(Region.slug == slug).scalar_subquery()
-    return Practice.region_id.in_(select(Region.id).where(or_(Region.id == metro, Region.parent_id == metro)))
+    return Practice.region_id.in_(area(select(Region.id).where(Region.slug == slug).scalar_subquery()))
 
 
 def _filtered(filters: Filters, tags: list[Tag], *, skip: str = "") -> Select:
@@ -334,7 +334,7 @@ def _region_facet(filters: Filters, tags: list[Tag]) -> list[FacetValue]:
     rows = db.session.execute(
         select(metro.slug, metro.name, func.count())
         .select_from(Practice).join(place, place.id == Practice.region_id)
-        .join(metro, metro.id == func.coalesce(place.parent_id, place.id))
+        .join(metro, metro.id == metro_id(place))
         .where(Practice.thread_id.in_(select(ids.c.id))).group_by(metro.slug, metro.name)).all()
     values = [FacetValue(slug, name, n, slug == filters.region) for slug, name, n in rows]
     return sorted(values, key=lambda v: (-v.count, v.label))

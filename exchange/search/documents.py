@@ -23,6 +23,7 @@ from ..extensions import db
 from ..markup import plain_text
 from ..members import privacy
 from ..models import Affiliation, Post, Practice, Region, Sector, Status, Tag, Thread, ThreadTag, User
+from ..taxonomy import tree
 
 THREAD = "thread"
 MEMBER = "member"
@@ -136,7 +137,7 @@ def _thread_batch(ids: list[int]) -> list[Document]:
 def member_documents(user_ids: list[int]) -> tuple[list[Document], list[int]]:
     """(documents for the active members among ``user_ids``; the ids to drop from the index)."""
     docs: list[Document] = []
-    parents = dict(db.session.execute(select(Tag.id, Tag.parent_id).where(Tag.parent_id.is_not(None))).all())
+    parents = tree.parents_by_id()
     for start in range(0, len(user_ids), BATCH):
         users = db.session.scalars(
             select(User).options(joinedload(User.region).joinedload(Region.parent),
@@ -162,18 +163,9 @@ def member_document(user: User, parents: dict[int, int] | None = None) -> Docume
         body=" ".join(filter(None, [shown.headline, shown.organisation])),
         tagtext=" ".join(expertise),
         meta=" ".join(filter(None, [user.username, *places, *programs, Sector.LABELS.get(shown.sector, "")])),
-        tag_ids=_with_ancestors([t.id for t in shown.expertise], parents or {}),
+        tag_ids=tree.with_ancestors([t.id for t in shown.expertise], parents or {}),
         region_ids=[region.id] if region else [], author_ids=[user.id], created=user.created_at,
     )
-
-
-def _with_ancestors(tag_ids: list[int], parents: dict[int, int]) -> list[int]:
-    found: set[int] = set()
-    for tag_id in tag_ids:
-        while tag_id is not None and tag_id not in found:
-            found.add(tag_id)
-            tag_id = parents.get(tag_id)
-    return sorted(found)
 
 
 def all_ids(doctype: str) -> list[int]:

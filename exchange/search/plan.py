@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..extensions import db
+from ..members.regions import area_ids
 from ..models import Category, Region, Tag, TagAlias, User
 from ..taxonomy.keys import tag_key
 from .analysis import searchable
@@ -102,12 +103,12 @@ def _region_ids(slugs: list[str]) -> dict[str, tuple[Region, list[int]]]:
     if not slugs:
         return {}
     regions = {r.slug: r for r in db.session.scalars(select(Region).where(Region.slug.in_(slugs)))}
-    children: dict[int, list[int]] = {}
+    parents: dict[int, int | None] = {}
     if regions:
-        for child_id, parent_id in db.session.execute(
-                select(Region.id, Region.parent_id).where(Region.parent_id.in_([r.id for r in regions.values()]))):
-            children.setdefault(parent_id, []).append(child_id)
-    return {slug: (r, [r.id, *children.get(r.id, [])]) for slug, r in regions.items()}
+        ids = [r.id for r in regions.values()]
+        parents = dict(db.session.execute(select(Region.id, Region.parent_id)
+                                          .where(or_(Region.id.in_(ids), Region.parent_id.in_(ids)))).all())
+    return {slug: (r, area_ids(r.id, parents)) for slug, r in regions.items()}
 
 
 def _as_text(plan: Plan, value: str, what: str) -> list[str]:

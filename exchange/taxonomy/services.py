@@ -20,6 +20,7 @@ from ..models import MemberExpertise, Program, Tag, TagAlias, TagGroup, TagPropo
 from ..search import outbox as search
 from ..text import normalise_whitespace
 from .keys import tag_key
+from .tree import ancestors, subtree_ids
 
 TAG_LIMIT = 8
 WORD_MAX = 60
@@ -55,24 +56,6 @@ def alias_by_key(key: str) -> TagAlias | None:
 
 def all_tags() -> list[Tag]:
     return list(db.session.scalars(select(Tag).options(joinedload(Tag.group)).order_by(Tag.name)))
-
-
-def subtree_ids(tag: Tag) -> list[int]:
-    """The tag and every descendant."""
-    ids, frontier = [tag.id], [tag.id]
-    while frontier:
-        frontier = list(db.session.scalars(select(Tag.id).where(Tag.parent_id.in_(frontier))))
-        ids.extend(frontier)
-    return ids
-
-
-def ancestors(tag: Tag) -> list[Tag]:
-    found, seen, current = [], {tag.id}, tag.parent
-    while current is not None and current.id not in seen:
-        found.append(current)
-        seen.add(current.id)
-        current = current.parent
-    return found
 
 
 @dataclass
@@ -225,7 +208,7 @@ def refile(thread_ids: set[int]) -> None:
 
 def refile_branches(tags: list[Tag]) -> None:
     """Content under tags whose parent changed implies different ancestors now; file it again."""
-    ids = {i for tag in tags for i in subtree_ids(tag)}
+    ids = {i for tag in tags for i in subtree_ids(tag.id)}
     if ids:
         refile(set(db.session.scalars(select(ThreadTag.thread_id).where(ThreadTag.tag_id.in_(ids)))))
 
