@@ -30,6 +30,7 @@ from .site.routes import bp as site_bp, register_error_handlers
 from .templating import configure_templates
 from .taxonomy.cli import taxonomy_cli
 from .taxonomy.routes import bp as taxonomy_bp
+from .talent.routes import bp as talent_bp
 from .threads.routes import bp as threads_bp
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -87,7 +88,7 @@ def configure_search(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     for blueprint in (site_bp, auth_bp, threads_bp, practices_bp, taxonomy_bp, search_bp, members_bp, moderation_bp,
-                      curation_bp):
+                      curation_bp, talent_bp):
         app.register_blueprint(blueprint)
 
 

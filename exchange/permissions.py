@@ -15,7 +15,23 @@ from .models import Category, Post, Role, Status, Thread, User
 
 
 def is_member(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.status == Status.ACTIVE)
+    """An active member. Employer accounts never are: every member page answers them as a stranger."""
+    return bool(user and user.is_authenticated and user.status == Status.ACTIVE and user.role != Role.EMPLOYER)
+
+
+def is_employer(user: User) -> bool:
+    """An approved employer account (an organisation's recruiter)."""
+    return bool(user and user.is_authenticated and user.status == Status.ACTIVE and user.role == Role.EMPLOYER)
+
+
+def can_use_talent_pool(user: User) -> bool:
+    """Searching the pool and opening its cards: approved employers and moderators."""
+    return is_employer(user) or can_moderate(user)
+
+
+def can_contact_from_pool(user: User) -> bool:
+    """Writing to a pool member is for employers; moderators have the member's profile for that."""
+    return is_employer(user)
 
 
 def can_moderate(user: User) -> bool:
@@ -221,6 +237,23 @@ def member_required(view):
             abort(403, description="Your account is waiting for a moderator's approval. "
                                    "We'll email you as soon as it is approved.")
         require(is_member(current_user), "Your account cannot read member pages.")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def talent_pool_required(view):
+    """The talent pool's guard: anonymous visitors sign in; everyone but approved employers and
+    moderators (members included) gets a 403, a pending employer with the reason."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            login = url_for("auth.login", next=request.full_path.rstrip("?"))
+            return hx_redirect(login) if is_htmx() else vary_on_htmx(redirect(login))
+        if current_user.status == Status.PENDING:
+            abort(403, description="Your account is waiting for a moderator's approval. "
+                                   "We'll email you as soon as it is approved.")
+        require(can_use_talent_pool(current_user), "The talent pool is for approved employer accounts.")
         return view(*args, **kwargs)
 
     return wrapped

@@ -20,7 +20,9 @@ users_cli = AppGroup("users", help="Create accounts and invitations.")
 @click.option("--role", type=click.Choice(Role.ALL), default=Role.MEMBER, show_default=True)
 @click.option("--display-name", default=None, help="Defaults to the username.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user(email: str, username: str, role: str, display_name: str | None, password_stdin: bool) -> None:
+@click.option("--organisation", default="", help="An employer's organisation (defaults to the display name).")
+def create_user(email: str, username: str, role: str, display_name: str | None, password_stdin: bool,
+                organisation: str) -> None:
     """Create an active account, e.g. the first admin."""
     # The register form's rules, so operators cannot make an account the web would refuse;
     # checked before the password is asked for.
@@ -35,7 +37,7 @@ def create_user(email: str, username: str, role: str, display_name: str | None, 
         raise click.ClickException(f"The password needs at least {PASSWORD_MIN} characters.")
     try:
         user = services.create_user(email=email, username=username, password=password,
-                                    role=role, display_name=display_name)
+                                    role=role, display_name=display_name, organisation=organisation)
     except ServiceError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"Created {user.role} {user.username} <{user.email}>.")

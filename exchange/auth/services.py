@@ -14,7 +14,8 @@ from ..extensions import db
 from ..forms import ServiceError
 from ..mail import external_url, send_mail
 from ..moderation.suspensions import lift_expired_suspensions
-from ..models import AccountToken, Affiliation, Program, Region, Role, Status, User, utcnow
+from ..models import AccountToken, Affiliation, EmployerProfile, Program, Region, Role, Status, User, utcnow
+from ..models.talent import organisation_key
 from ..passwords import burn_time, hash_password, needs_rehash, verify_password
 from ..search import outbox as search
 
@@ -158,8 +159,8 @@ def _claim(user: User, invitation: AccountToken, *, username: str, display_name:
 
 
 def create_user(*, email: str, username: str, password: str, role: str = Role.MEMBER,
-                display_name: str | None = None) -> User:
-    """An active account made by an operator (the CLI)."""
+                display_name: str | None = None, organisation: str = "", organisation_kind: str = "nonprofit") -> User:
+    """An active account made by an operator (the CLI); an employer's organisation defaults to its name."""
     email = normalise_email(email)
     if role not in Role.ALL:
         raise ServiceError(f"Unknown role {role!r}; use one of {', '.join(Role.ALL)}.", field="role")
@@ -172,6 +173,10 @@ def create_user(*, email: str, username: str, password: str, role: str = Role.ME
                     approved_at=utcnow())
         db.session.add(user)
         db.session.flush()
+        if role == Role.EMPLOYER:
+            name = organisation.strip() or user.display_name
+            db.session.add(EmployerProfile(user_id=user.id, organisation=name, organisation_key=organisation_key(name),
+                                           kind=organisation_kind, verification="Created by an operator."))
         search.queue_members(user.id)
     return user
 

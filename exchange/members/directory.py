@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from ..extensions import db
 from ..facets import FacetValue
 from ..fragments import cached
-from ..models import (Affiliation, MemberExpertise, MemberOffer, Offer, Program, Region, Sector, Status, Tag,
+from ..models import (Affiliation, MemberExpertise, MemberOffer, Offer, Program, Region, Sector, Tag,
                       TagAlias, User)
 from ..taxonomy.tree import subtree
 from . import privacy
@@ -199,7 +199,7 @@ class _Conditions:
             ) for w in words])
 
     def all(self, *, skip: str = "") -> list[ColumnElement[bool]]:
-        return [User.status == Status.ACTIVE] + [c for d, c in self.by_dimension.items() if d != skip]
+        return [User.listed_sql()] + [c for d, c in self.by_dimension.items() if d != skip]
 
 
 def _member_ids(conditions: _Conditions, skip: str):

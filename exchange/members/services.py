@@ -15,7 +15,7 @@ from ..forms import ServiceError
 from ..mail import send_mail
 from ..markup import render_markdown
 from ..models import (Affiliation, ContactRequest, MemberExpertise, MemberOffer, Offer, Practice, Program, Region,
-                      Sector, Status, Tag, Thread, ThreadTag, User, Visibility, utcnow)
+                      Role, Sector, Status, Tag, Thread, ThreadTag, User, Visibility, utcnow)
 from ..search import outbox as search
 from . import privacy
 from .privacy import Audience, visible
@@ -35,7 +35,7 @@ def get_member(username: str, *, include_suspended: bool = False) -> User | None
         select(User).options(joinedload(User.region).joinedload(Region.parent),
                              selectinload(User.affiliations).joinedload(Affiliation.program),
                              selectinload(User.expertise), selectinload(User.offer_links))
-        .where(User.username == username.lower(), User.status.in_(statuses)))
+        .where(User.username == username.lower(), User.status.in_(statuses), User.role != Role.EMPLOYER))
 
 
 @dataclass
@@ -204,13 +204,13 @@ def region_summaries(audience: Audience, *, per_region: int = 3) -> list[RegionS
     metro = metro_id()
     members = dict(db.session.execute(
         select(metro, func.count()).select_from(User).join(Region, Region.id == User.region_id)
-        .where(User.status == Status.ACTIVE, visible("region", audience)).group_by(metro)).all())
+        .where(User.listed_sql(), visible("region", audience)).group_by(metro)).all())
     tag_counts: dict[int, Counter] = defaultdict(Counter)
     tags: dict[int, Tag] = {}
     for region_id, tag, count in db.session.execute(
             select(metro, Tag, func.count()).select_from(User).join(Region, Region.id == User.region_id)
             .join(MemberExpertise, MemberExpertise.user_id == User.id).join(Tag, Tag.id == MemberExpertise.tag_id)
-            .where(User.status == Status.ACTIVE, visible("region", audience), visible("expertise", audience))
+            .where(User.listed_sql(), visible("region", audience), visible("expertise", audience))
             .group_by(metro, Tag.id)).all():
         tags[tag.id] = tag
         tag_counts[region_id][tag.id] = count
@@ -237,7 +237,7 @@ def region_writing(region_ids: list[int], audience: Audience, *, limit: int = 8)
     order = case((Thread.kind == Thread.PRACTICE, Thread.created_at), else_=Thread.last_post_at).desc()
     ranked = (select(Thread.id, func.row_number().over(partition_by=Thread.kind, order_by=order).label("rank"))
               .join(User, User.id == Thread.author_id)
-              .where(Thread.status == Thread.PUBLISHED, User.status == Status.ACTIVE, User.region_id.in_(region_ids),
+              .where(Thread.status == Thread.PUBLISHED, User.listed_sql(), User.region_id.in_(region_ids),
                      visible("region", audience)).subquery())
     threads = list(db.session.scalars(
         select(Thread).options(joinedload(Thread.author)).join(ranked, ranked.c.id == Thread.id)

@@ -12,6 +12,8 @@ from .moderation import Flag, ModerationLog, ModeratorCategory
 from .practices import HelpfulMark, Practice
 from .site_state import SearchOutbox, SiteState
 from .taxonomy import Tag, TagAlias, TagGroup, TagProposal, ThreadTag
+from .talent import (EmployerKind, EmployerProfile, Seeking, TalentBlock, TalentProfile, TalentRegion, TalentView,
+                     TalentWish)
 
 __all__ = [
     "AccountToken", "Affiliation", "Category", "Collection", "CollectionItem", "ContactRequest",
@@ -19,4 +21,6 @@ __all__ = [
     "ModeratorCategory", "Offer", "Post", "Practice", "Program", "Region", "Role", "SearchOutbox", "Sector",
     "SiteState", "Status", "Tag", "TagAlias", "TagGroup", "TagProposal", "Thread", "ThreadTag", "User",
     "Visibility", "utcnow",
+    "EmployerKind", "EmployerProfile", "Seeking", "TalentBlock", "TalentProfile", "TalentRegion", "TalentView",
+    "TalentWish",
 ]

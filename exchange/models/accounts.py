@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -92,6 +92,15 @@ class User(UserMixin, db.Model):
     def offers(self) -> list[str]:
         chosen = {o.offer for o in self.offer_links}
         return [o for o in Offer.ALL if o in chosen]
+
+    @classmethod
+    def listed_sql(cls) -> ColumnElement[bool]:
+        """SQL: the accounts the directory, search and region pages list: active members, never employers."""
+        return and_(cls.status == Status.ACTIVE, cls.role != Role.EMPLOYER)
+
+    @property
+    def is_employer(self) -> bool:
+        return self.role == Role.EMPLOYER
 
     @property
     def is_active_member(self) -> bool:

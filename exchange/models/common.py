@@ -13,7 +13,8 @@ class Role:
     MEMBER = "member"
     MODERATOR = "moderator"
     ADMIN = "admin"
-    ALL = (MEMBER, MODERATOR, ADMIN)
+    EMPLOYER = "employer"  # an organisation's recruiter: the talent pool only, never member pages
+    ALL = (MEMBER, MODERATOR, ADMIN, EMPLOYER)
 
 
 class Status:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..extensions import db
 from ..markup import plain_text
 from ..members import privacy
-from ..models import Affiliation, Post, Practice, Region, Sector, Status, Tag, Thread, ThreadTag, User
+from ..models import Affiliation, Post, Practice, Region, Sector, Tag, Thread, ThreadTag, User
 from ..taxonomy import tree
 
 THREAD = "thread"
@@ -56,7 +56,7 @@ def key(doctype: str, doc_id: int) -> str:
 
 def listed_members() -> ColumnElement[bool]:
     """SQL: the members the directory lists, and so search."""
-    return User.status == Status.ACTIVE
+    return User.listed_sql()
 
 
 def listed_threads() -> ColumnElement[bool]:

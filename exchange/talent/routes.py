@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..extensions import limiter
+from ..forms import ServiceError, attach_error
+from ..htmx import hx_redirect, is_htmx, render, vary_on_htmx
+from ..members import services as members
+from ..models import EmployerKind, Seeking
+from ..models.talent import SHAREABLE
+from ..params import page_arg, year_value
+from ..permissions import (can_contact_from_pool, can_edit_profile, is_employer, member_required, require,
+                           require_found, talent_pool_required)
+from . import employers, pool, services
+from .forms import BlockForm, EmployerContactForm, EmployerRegisterForm, TalentForm
+
+bp = Blueprint("talent", __name__)
+
+REGISTERED = ("Thanks! A moderator will check your organisation and approve your account, usually within a "
+              "day. We'll email you as soon as it is approved.")
+
+
+@bp.route("/register/employer", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register_employer():
+    if current_user.is_authenticated:
+        return redirect(url_for("site.home"))
+    form = EmployerRegisterForm()
+    if form.validate_on_submit():
+        try:
+            employers.register_employer(
+                email=form.email.data, username=form.username.data, display_name=form.display_name.data,
+                password=form.password.data, organisation=form.organisation.data, kind=form.kind.data,
+                website=form.website.data or "", verification=form.verification.data or "")
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(REGISTERED, "success")
+            return redirect(url_for("auth.login"), code=303)
+    form.password.data = ""
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("talent/register.html", form=form, kinds=EmployerKind.LABELS), status
+
+
+def _filters() -> pool.PoolFilters:
+    args = request.args
+    return pool.PoolFilters(
+        region=args.get("region", "")[:64], program=args.get("program", "")[:64], cohort=year_value(args.get("cohort")),
+        tag=args.get("tag", "")[:80],
+        level=args.get("level", "") if args.get("level") in Seeking.LEVELS else "",
+        kind=args.get("kind", "") if args.get("kind") in Seeking.KINDS else "",
+        available=args.get("available", "") if args.get("available") in pool.AVAILABLE else "",
+        q=" ".join(args.get("q", "").split())[:100], page=page_arg())
+
+
+@bp.route("/talent")
+@talent_pool_required
+def index():
+    filters = _filters()
+    return render("talent/index.html", "talent/_pool.html", filters=filters, result=pool.pool(filters, current_user),
+                  seeking=Seeking)
+
+
+@bp.route("/talent/<username>")
+@talent_pool_required
+def card(username: str):
+    member = require_found(pool.pool_member(username, current_user))
+    if is_employer(current_user):
+        services.record_view(employer=current_user, member=member)
+    return render_template("talent/card.html", card=pool.card_of(member), seeking=Seeking,
+                           form=EmployerContactForm() if can_contact_from_pool(current_user) else None)
+
+
+@bp.route("/talent/<username>/contact", methods=["POST"])
+@talent_pool_required
+def contact(username: str):
+    member = require_found(pool.pool_member(username, current_user))
+    require(can_contact_from_pool(current_user), "Only employer accounts write to pool members from here.")
+    form = EmployerContactForm()
+    sent = False
+    if form.validate():
+        try:
+            services.contact_member(employer=current_user, member=member, message=form.message.data)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            sent = True
+    if sent and not is_htmx():
+        flash(f"Your message is on its way to {member.display_name}.", "success")
+        return hx_redirect(url_for("talent.card", username=member.username))
+    if is_htmx():
+        return vary_on_htmx(make_response(render_template("talent/_contact.html", card=pool.card_of(member),
+                                                          form=form, sent=sent), 200 if sent else 422))
+    return make_response(render_template("talent/card.html", card=pool.card_of(member), seeking=Seeking,
+                                         form=form), 422)
+
+
+# --- the member's own pool settings ------------------------------------------------------------
+
+def _own(username: str):
+    member = require_found(members.get_member(username))
+    require(can_edit_profile(current_user, member), "You can only change your own pool settings.")
+    return member
+
+
+def _talent_form(member, formdata=None) -> TalentForm:
+    talent = services.talent_profile(member)
+    form = TalentForm(formdata=formdata, obj=None if formdata else talent)
+    form.regions.choices = services.metros()
+    if formdata is None:
+        form.kinds.data = talent.sought("kind")
+        form.levels.data = talent.sought("level")
+        form.sectors.data = talent.sought("sector")
+        form.regions.data = [r.id for r in talent.regions]
+    return form
+
+
+def _settings_page(member, form, block_form, status=200):
+    blocked = services.blocks(member)
+    taken = {b.organisation_key for b in blocked}
+    block_form.organisation.choices = [("", "—")] + [(name, name) for key, name in employers.organisations()
+                                                       if key not in taken]
+    return make_response(render_template(
+        "talent/settings.html", member=member, form=form, block_form=block_form, blocked=blocked,
+        viewers=services.viewers(member), shareable=SHAREABLE), status)
+
+
+@bp.route("/members/<username>/talent", methods=["GET", "POST"])
+@member_required
+def settings(username: str):
+    member = _own(username)
+    form = _talent_form(member, request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            services.save_talent(member, services.TalentInput(
+                is_open=form.is_open.data, kinds=form.kinds.data or [], levels=form.levels.data or [],
+                sectors=form.sectors.data or [], region_ids=form.regions.data or [], remote=form.remote.data,
+                available_from=form.available_from.data, note=form.note.data or "",
+                shares={f: form[f"share_{f}"].data for f in SHAREABLE}))
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash("You are in the talent pool." if form.is_open.data else "You are not in the talent pool.", "success")
+            return hx_redirect(url_for("talent.settings", username=member.username))
+    return _settings_page(member, form, BlockForm(formdata=None), 422 if request.method == "POST" else 200)
+
+
+@bp.route("/members/<username>/talent/blocks", methods=["POST"])
+@member_required
+def blocks(username: str):
+    member = _own(username)
+    form = BlockForm()
+    form.organisation.choices = [(name, name) for _, name in employers.organisations()]
+    if request.form.get("unblock"):
+        services.unblock(member, request.form["unblock"])
+        flash("Unblocked.", "success")
+        return hx_redirect(url_for("talent.settings", username=member.username))
+    if form.validate():
+        try:
+            services.block(member, form.organisation.data)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(f"{form.organisation.data} no longer sees you in the talent pool.", "success")
+            return hx_redirect(url_for("talent.settings", username=member.username))
+    return _settings_page(member, _talent_form(member), form, 422)
