@@ -268,8 +268,16 @@ def pool(filters: PoolFilters, viewer: User) -> Pool:
                 ref.selected_metro(filters.region))
 
 
+def pool_member_id(username: str, viewer: User) -> int | None:
+    """The id of the member behind one pool card, or None when they are not in the pool for this viewer."""
+    return db.session.scalar(_pool(User.id).where(User.username == username.lower(), *in_pool(viewer)))
+
+
+def load_member(member_id: int) -> User:
+    return _load([member_id])[0]
+
+
 def pool_member(username: str, viewer: User) -> User | None:
-    """The member behind one pool card, or None when they are not in the pool for this viewer."""
-    found = list(db.session.scalars(_pool(User.id).where(User.username == username.lower(), *in_pool(viewer))))
-    return _load(found)[0] if found else None
+    member_id = pool_member_id(username, viewer)
+    return load_member(member_id) if member_id else None
 

@@ -65,10 +65,10 @@ def index():
 @bp.route("/talent/<username>")
 @talent_pool_required
 def card(username: str):
-    member = require_found(pool.pool_member(username, current_user))
-    if is_employer(current_user):
-        services.record_view(employer=current_user, member=member)
-    return render_template("talent/card.html", card=pool.card_of(member), seeking=Seeking,
+    member_id = require_found(pool.pool_member_id(username, current_user))
+    if is_employer(current_user):  # recorded first: the commit would expire a card loaded before it
+        services.record_view(employer_id=current_user.id, member_id=member_id)
+    return render_template("talent/card.html", card=pool.card_of(pool.load_member(member_id)), seeking=Seeking,
                            form=EmployerContactForm() if can_contact_from_pool(current_user) else None)
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import flood
@@ -79,19 +79,25 @@ def save_talent(member: User, data: TalentInput) -> TalentProfile:
 
 # --- who looked ------------------------------------------------------------------------------
 
-def record_view(*, employer: User, member: User) -> None:
-    """One row per employer, member and day: a second look the same day only moves its time."""
-    today = utcnow().date()
+def record_view(*, employer_id: int, member_id: int) -> None:
+    """One row per employer, member and day: a second look the same day only moves its time.
+
+    Written on a connection of its own, outside the ORM session: a view is not content, so it
+    must not bump the fragment cache's version (fragments.py) and throw every cached page away.
+    """
+    now = utcnow()
+    today = now.date()
+    table = TalentView.__table__
     try:
-        with transaction():
-            seen = db.session.scalar(select(TalentView).where(
-                TalentView.employer_id == employer.id, TalentView.member_id == member.id, TalentView.day == today))
-            if seen is None:
-                db.session.add(TalentView(employer_id=employer.id, member_id=member.id, day=today))
-            else:
-                seen.viewed_at = utcnow()
+        with db.engine.begin() as connection:
+            moved = connection.execute(update(table).where(
+                table.c.employer_id == employer_id, table.c.member_id == member_id, table.c.day == today)
+                .values(viewed_at=now))
+            if moved.rowcount == 0:
+                connection.execute(insert(table).values(employer_id=employer_id, member_id=member_id, day=today,
+                                                        viewed_at=now))
     except IntegrityError:  # the same employer's other tab recorded today's row first
-        db.session.rollback()
+        pass
 
 
 @dataclass
