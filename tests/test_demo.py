@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from exchange.extensions import db
-from exchange.models import Category, Post, Program, Region, Role, Status, Thread, User
+from exchange.models import Category, Post, Program, Region, Role, Status, TalentProfile, Thread, User
 
 NAMED_METROS = {"Boston", "Chicago", "Denver", "Los Angeles", "Memphis", "Newark", "New Orleans",
                 "New York", "Oakland", "Philadelphia", "Pittsburgh", "Seattle", "Washington DC",
@@ -30,7 +30,7 @@ def test_demo_load_builds_a_consistent_network_and_is_idempotent(runner):
     discussions = db.session.scalar(select(func.count()).select_from(Thread).where(Thread.kind == Thread.DISCUSSION))
     assert 280 <= discussions <= 320 and _count(Post) > 3 * discussions       # ~300 threads, with replies
 
-    active = list(db.session.scalars(select(User).where(User.status == Status.ACTIVE)))
+    active = list(db.session.scalars(select(User).where(User.status == Status.ACTIVE, User.role != Role.EMPLOYER)))
     assert 190 <= len(active) <= 210
     assert all(u.affiliations and u.region_id for u in active)
     assert db.session.scalar(select(func.count()).select_from(User).where(User.status == Status.PENDING)) >= 3
@@ -70,3 +70,21 @@ def test_demo_accounts_sign_in_and_see_the_discussions(runner, client):
     newest = db.session.scalars(select(Thread).where(Thread.status == Thread.PUBLISHED)
                                 .order_by(Thread.last_post_at.desc())).first()
     assert newest.title in home.get_data(as_text=True)
+
+
+def test_demo_employers_search_a_pool_of_about_forty_and_the_demo_member_sees_who_looked(runner, client):
+    runner.invoke(args=["demo", "load"])
+    employers = dict(db.session.execute(select(User.email, User.status).where(User.role == Role.EMPLOYER)).all())
+    assert employers == {"employer@example.org": Status.ACTIVE, "recruiter@example.org": Status.ACTIVE,
+                         "pending.employer@example.org": Status.PENDING}
+    in_pool = db.session.scalar(select(func.count()).select_from(TalentProfile).where(TalentProfile.is_open))
+    assert 35 <= in_pool <= 45
+    shares = db.session.execute(select(TalentProfile.share_region, TalentProfile.share_bio)).all()
+    assert len(set(shares)) > 1                               # members share different fields
+    assert client.submit("/login", {"email": "employer@example.org", "password": "exchange-demo"}).status_code == 303
+    pool = client.get("/talent")
+    assert pool.status_code == 200 and "people in the pool" in pool.get_data(as_text=True)
+    assert client.get("/threads").status_code == 403
+    client.post("/logout", data={"csrf_token": client.csrf_token()})
+    client.submit("/login", {"email": "member@example.org", "password": "exchange-demo"})
+    assert "Viewed by" in client.get("/members/member/talent").get_data(as_text=True)

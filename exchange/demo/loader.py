@@ -27,7 +27,7 @@ from ..taxonomy import services as taxonomy
 from ..taxonomy import tree
 from ..passwords import hash_password
 from ..text import slugify
-from . import content
+from . import content, talent
 
 DEMO_PASSWORD = "exchange-demo"
 DEMO_DOMAIN = "example.org"
@@ -74,6 +74,7 @@ def load_demo(*, seed: int = 7, members: int = 200, threads: int = 300) -> LoadR
             _practices(rng, report, people, categories, metros, tagger)
         _curation(report)
         _moderation(rng, report, categories, programs, metros, password_hash)
+        talent.load_talent(report, people, password_hash)
     refresh_statistics()
     return report
 
