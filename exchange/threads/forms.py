@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..models import Flag
@@ -54,6 +54,6 @@ class PreviewForm(FlaskForm):
 
 
 class FlagForm(FlaskForm):
-    reason = SelectField("Why does it need a moderator?", choices=list(Flag.REASONS.items()), default="needs_review")
+    reason = SelectField("Why does it need a moderator?", choices=[SelectChoice(*reason) for reason in Flag.REASONS.items()], default="needs_review")
     note = TextAreaField("Anything the moderators should know", description="Optional, up to 500 characters.",
                          validators=[Length(max=500, message="Keep the note under 500 characters.")])
