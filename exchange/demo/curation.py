@@ -14,10 +14,11 @@ from .report import LoadReport
 
 
 def curate(report: LoadReport) -> None:
-    """Collections (matched by slug) and featured practices (only when none are featured yet, so a
+    """Collections (matched by slug; one still an unpublished draft) and featured practices (only when none are featured yet, so a
     curator's own choices survive another load), curated by the demo moderator."""
     curator = db.session.scalar(select(User).where(User.email == f"moderator@{DEMO_DOMAIN}"))
-    titles = {title for _, _, items in content.COLLECTIONS for title, _ in items} | set(content.FEATURED)
+    collections = [(spec, True) for spec in content.COLLECTIONS] + [(spec, False) for spec in content.DRAFT_COLLECTIONS]
+    titles = {title for (_, _, items), _ in collections for title, _ in items} | set(content.FEATURED)
     db.session.flush()
     practices: dict[str, Thread] = {}
     for thread in db.session.scalars(select(Thread).where(Thread.kind == Thread.PRACTICE, Thread.title.in_(titles),
@@ -26,12 +27,12 @@ def curate(report: LoadReport) -> None:
     if curator is None or not practices:
         return
     existing = set(db.session.scalars(select(Collection.slug)))
-    for title, description, items in content.COLLECTIONS:
+    for (title, description, items), published in collections:
         if slugify(title) in existing:
             continue
         collection = Collection(slug=slugify(title), title=title, description=description,
                                 description_html=render_markdown(description), curator_id=curator.id,
-                                is_published=True)
+                                is_published=published)
         db.session.add(collection)
         db.session.flush()
         chosen = [(practices[t], note) for t, note in items if t in practices]

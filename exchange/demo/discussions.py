@@ -36,7 +36,7 @@ def has_demo_threads(people: list[User]) -> bool:
 
 
 def write_discussions(rng: random.Random, report: LoadReport, people: list[User], categories: list[Category],
-                 metros: dict[str, Region], count: int, tagger: Tagger) -> None:
+                      metros: dict[str, Region], count: int, tagger: Tagger) -> None:
     """Threads over the last 18 months with a skewed number of replies, counters kept exact."""
     now = utcnow()
     places = list(metros)
@@ -114,7 +114,7 @@ class Tagger:
 
 
 def write_practices(rng: random.Random, report: LoadReport, people: list[User], categories: list[Category],
-               metros: dict[str, Region], tagger: Tagger) -> None:
+                    metros: dict[str, Region], tagger: Tagger) -> None:
     """Each written-up practice, as it was adapted in a few regions; some discussed, some marked helpful."""
     now = utcnow()
     by_slug = {c.slug: c for c in categories}

@@ -15,7 +15,8 @@ from ..taxonomy import loader as taxonomy_loader
 from .curation import curate
 from .discussions import Tagger, has_demo_threads, load_categories, write_discussions, write_practices
 from .moderation import stage_moderation
-from .network import DEMO_PASSWORD, fill_profiles, load_applicants, load_members, load_programs, load_regions
+from .network import (DEMO_PASSWORD, fill_profiles, load_applicants, load_members, load_programs, load_regionless_member,
+                      load_regions)
 from .report import LoadReport
 
 
@@ -34,6 +35,7 @@ def load_demo(*, seed: int = 7, members: int = 200, threads: int = 300) -> LoadR
         password_hash = hash_password(DEMO_PASSWORD)
         people = load_members(rng, report, programs, metros, password_hash, members)
         load_applicants(rng, report, metros, password_hash)
+        load_regionless_member(report, programs, password_hash)
         fill_profiles(report, people)
         if not has_demo_threads(people):
             tagger = Tagger(rng)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..markup import render_markdown
@@ -22,10 +22,10 @@ NEWCOMER = ("newcomer", "newcomer", "Nico Newcomer")
 
 
 def stage_moderation(rng: random.Random, report: LoadReport, categories: list[Category], programs: list[Program],
-                metros: dict[str, Region], password_hash: str) -> None:
+                     metros: dict[str, Region], password_hash: str) -> None:
     """Something in every section of the queue: a moderator scoped to one category, a pinned welcome
-    thread, a newcomer's held thread and reply, a flagged post, and a registration that matches an
-    imported roster. Made once, when the scoped moderator does not exist yet."""
+    thread, a newcomer's held thread and reply, a flagged post, a reply a moderator hid, and a
+    registration that matches an imported roster. Made once, when the scoped moderator does not exist yet."""
     email = f"{SCOPED_MODERATOR[0]}@{DEMO_DOMAIN}"
     admin = db.session.scalar(select(User).where(User.email == f"admin@{DEMO_DOMAIN}"))
     if admin is None or db.session.scalar(select(User.id).where(User.email == email)) is not None:
@@ -84,6 +84,17 @@ def stage_moderation(rng: random.Random, report: LoadReport, categories: list[Ca
         db.session.add(Flag(post_id=flagged.id, user_id=reader.id, reason=reason, note=note,
                             created_at=now - timedelta(hours=rng.randint(1, 20))))
         report.add("flags")
+
+    # A reply, never an opening post: hiding that would take its thread out of the lists and counts.
+    openings = select(func.min(Post.id)).group_by(Post.thread_id)
+    hidden = db.session.scalar(select(Post).join(Post.thread).where(
+        Thread.status == Thread.PUBLISHED, Thread.kind == Thread.DISCUSSION, Post.review == Post.SHOWN,
+        Post.id.not_in(openings), Post.id != (flagged.id if flagged is not None else 0))
+        .order_by(Post.id).limit(1))
+    if hidden is not None:
+        hidden.is_hidden, hidden.hidden_reason, hidden.hidden_at = True, content.HIDDEN_REASON, now - timedelta(hours=5)
+        log_moderation(admin, "hide_post", hidden, label=f"in “{hidden.thread.title}”", reason=content.HIDDEN_REASON)
+        report.add("hidden posts")
 
     applicant = db.session.scalar(select(User).where(User.status == Status.PENDING).order_by(User.id).limit(1))
     if applicant is not None:

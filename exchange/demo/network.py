@@ -24,6 +24,9 @@ FIXED_ACCOUNTS = [
     ("member", "member", "Mel Member", Role.MEMBER, "Director of Data Strategy", "Denver"),
 ]
 
+# Region is optional at registration: some real members never give one.
+REGIONLESS = ("rowan.reyes", "rowan.reyes", "Rowan Reyes", "Independent consultant, school finance")
+
 
 def load_programs(report: LoadReport) -> list[Program]:
     existing = {p.slug: p for p in db.session.scalars(select(Program))}
@@ -56,7 +59,7 @@ def load_regions(report: LoadReport) -> dict[str, Region]:
 
 
 def load_members(rng: random.Random, report: LoadReport, programs: list[Program],
-             metros: dict[str, Region], password_hash: str, count: int) -> list[User]:
+                 metros: dict[str, Region], password_hash: str, count: int) -> list[User]:
     existing = {u.email: u for u in db.session.scalars(select(User))}
     taken = {u.username for u in existing.values()}
     people: list[User] = []
@@ -152,6 +155,22 @@ def load_applicants(rng: random.Random, report: LoadReport, metros: dict[str, Re
                             headline=rng.choice(content.HEADLINES), registration_note=note,
                             created_at=utcnow() - timedelta(hours=rng.randint(2, 96))))
         report.add("pending applicants")
+
+
+def load_regionless_member(report: LoadReport, programs: list[Program], password_hash: str) -> None:
+    """A member who never said where they work, matched by email; outside the random draws, so the
+    rest of the network is the same with or without them."""
+    local, username, name, headline = REGIONLESS
+    email = f"{local}@{DEMO_DOMAIN}"
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        return
+    rng = random.Random(email)
+    joined = utcnow() - timedelta(days=rng.randint(200, 900))
+    user = User(email=email, username=username, display_name=name, headline=headline, role=Role.MEMBER,
+                password_hash=password_hash, status=Status.ACTIVE, created_at=joined, approved_at=joined, region=None)
+    affiliate(rng, user, programs)
+    db.session.add(user)
+    report.add("members")
 
 
 def unique_username(base: str, taken: set[str]) -> str:

@@ -19,4 +19,6 @@ HELD_THREAD = ("Retaining first-year assistant principals",
 DEMO_FLAGS = [("off_topic", "This reads like an ad for a vendor."),
               ("needs_review", "Names a student's family — should that be here?")]
 
+HIDDEN_REASON = "Shares a colleague's phone number; please use Contact instead."
+
 DEMO_PROPOSALS = ["Mentor stipends", "Attendance nudges"]

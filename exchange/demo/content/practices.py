@@ -141,6 +141,13 @@ COLLECTIONS = [
       ("Student-based budgeting with a hold-harmless year",
        "Principals can only hire early when they know their allocation early.")]),
 ]
+# A collection its curator has not published yet: seen by curators only.
+DRAFT_COLLECTIONS = [
+    ("Budgeting for the end of relief funds",
+     "Work in progress: practices for finance leads planning the first budget without one-time funds.",
+     [("Student-based budgeting with a hold-harmless year",
+       "Start with the principals' allocation rules; the cuts are easier to explain after that.")]),
+]
 FEATURED = ["A paid teacher residency for math and special education",
             "An early-warning dashboard principals actually open",
             "Two-way text messaging in families' home languages"]
