@@ -145,8 +145,12 @@ COLLECTIONS = [
 DRAFT_COLLECTIONS = [
     ("Budgeting for the end of relief funds",
      "Work in progress: practices for finance leads planning the first budget without one-time funds.",
-     [("Student-based budgeting with a hold-harmless year",
-       "Start with the principals' allocation rules; the cuts are easier to explain after that.")]),
+     [("Planning for the end of one-time federal funds",
+       "The planning calendar: which decisions have to be made a year before the money runs out."),
+      ("Student-based budgeting with a hold-harmless year",
+       "Start with the principals' allocation rules; the cuts are easier to explain after that."),
+      ("A cabinet routine that ends with owners and dates",
+       "Every reduction needs an owner and a date, or it comes back next year.")]),
 ]
 FEATURED = ["A paid teacher residency for math and special education",
             "An early-warning dashboard principals actually open",
