@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from typing import Callable
 
+from cachetools import LRUCache
 from flask import Flask, current_app, g
 from markupsafe import Markup
 from sqlalchemy import event, insert, update
@@ -32,24 +32,19 @@ _BUMPING = "exchange_bumping"
 
 
 class FragmentCache:
+    """The worker's LRU of fragments, locked: request threads share it and LRUCache is not thread-safe."""
+
     def __init__(self, size: int = MAX_FRAGMENTS):
-        self.size = size
-        self.items: OrderedDict[tuple, object] = OrderedDict()
+        self.items: LRUCache[tuple, object] = LRUCache(maxsize=size)
         self.lock = threading.Lock()
 
     def get(self, key: tuple):
         with self.lock:
-            value = self.items.get(key)
-            if value is not None:
-                self.items.move_to_end(key)
-            return value
+            return self.items.get(key)
 
     def put(self, key: tuple, value) -> None:
         with self.lock:
             self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
 
 
 def configure_fragments(app: Flask) -> None:

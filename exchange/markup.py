@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from html import unescape
 
 import bleach
 from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
@@ -51,11 +51,10 @@ def render_markdown(text: str) -> str:
     return _cleaner.clean(_md.render(text or ""))
 
 
-_TAG = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|tr|td|th)>|<br\s*/?>", re.IGNORECASE)
 
 
 def plain_text(html: str) -> str:
     """The words of sanitized HTML, for search documents and snippets."""
-    text = _BLOCK_END.sub(" ", html or "")
-    return " ".join(unescape(_TAG.sub("", text)).split())
+    # Block ends become spaces first, or "</p><p>" would glue two paragraphs' words together.
+    return Markup(_BLOCK_END.sub(" ", html or "")).striptags()

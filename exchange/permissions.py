@@ -86,7 +86,7 @@ def can_start_thread(user: User) -> bool:
 
 
 def can_reply(user: User, thread: Thread) -> bool:
-    if not is_member(user) or thread.status != Thread.PUBLISHED:
+    if not is_member(user) or not thread.is_listed:
         return False
     return not thread.is_locked or can_moderate_thread(user, thread)
 
@@ -157,7 +157,7 @@ def can_publish_practice(user: User, thread: Thread) -> bool:
 
 def can_promote(user: User, thread: Thread, post: Post) -> bool:
     """A discussion's author or a moderator can turn it (or one reply) into a practice."""
-    if not is_member(user) or thread.is_practice or thread.status != Thread.PUBLISHED or post.thread_id != thread.id:
+    if not is_member(user) or thread.is_practice or not thread.is_listed or post.thread_id != thread.id:
         return False
     return thread.author_id == user.id or can_moderate_thread(user, thread)
 

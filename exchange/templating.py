@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from babel import Locale
+from babel.dates import format_timedelta
 from flask import Flask
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -18,18 +20,18 @@ from .models import Flag, Offer, Sector, utcnow
 HTMX_VERSION = "2.0.11"
 
 
+ENGLISH = Locale.parse("en")  # parsed once: every list row shows a time
+
+
 def time_ago(moment: datetime | None) -> str:
+    """'3 minutes ago', '1 week ago'; anything under a minute (or a clock ahead) is 'just now'."""
     if moment is None:
         return ""
-    seconds = int((utcnow() - moment).total_seconds())
-    if seconds < 60:
+    elapsed = utcnow() - moment
+    if elapsed.total_seconds() < 60:
         return "just now"
-    for size, unit in ((86400 * 365, "year"), (86400 * 30, "month"), (86400 * 7, "week"),
-                       (86400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count > 1 else ''} ago"
-    return "just now"
+    # threshold=1: the largest unit that fits at least once, as members have always seen it.
+    return format_timedelta(-elapsed, threshold=1, add_direction=True, locale=ENGLISH)
 
 
 def iso(moment: datetime | None) -> str:

@@ -166,3 +166,12 @@ def test_imports_for_type_checkers_alone_are_not_edges(tmp_path):
                "pkg.c": package / "c.py"}
     graph, _ = import_graph(modules)
     assert graph["pkg.a"] == {"pkg.c"} and circles(graph) == []
+
+
+MODULE_MAX_LINES = 400
+
+
+def test_no_module_is_over_400_lines():
+    """Small modules by area: past this size a module holds more than one concern."""
+    long = {name: n for name, path in MODULES.items() if (n := len(path.read_text().splitlines())) > MODULE_MAX_LINES}
+    assert long == {}, f"Split these along a real seam: {long}"

@@ -15,7 +15,8 @@ from exchange.database import transaction
 from exchange.extensions import db
 from exchange.models import SearchOutbox, Thread
 from exchange.search import documents, outbox, whoosh_backend
-from exchange.search.backend import SearchUnavailable, get_backend
+from exchange.search.backend import get_backend
+from exchange.search.interface import SearchUnavailable
 from exchange.search.cli import reindex
 from exchange.threads import services as threads
 from tests.test_search import ON_POSTGRES, ids

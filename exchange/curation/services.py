@@ -40,7 +40,7 @@ def featured_practices() -> list[Thread]:
     return list(db.session.scalars(
         select(Thread).join(FeaturedPractice, FeaturedPractice.thread_id == Thread.id)
         .options(*_practice_options())
-        .where(Thread.status == Thread.PUBLISHED, Thread.kind == Thread.PRACTICE)
+        .where(Thread.listed_sql(), Thread.kind == Thread.PRACTICE)
         .order_by(FeaturedPractice.position, FeaturedPractice.featured_at)
     ).unique())
 
@@ -66,7 +66,7 @@ def collections(*, include_unpublished: bool) -> list[CollectionSummary]:
     """Collections for the index, newest first, each with its number of published practices."""
     shown = (select(CollectionItem.collection_id, func.count().label("n"))
              .join(Thread, Thread.id == CollectionItem.thread_id)
-             .where(Thread.status == Thread.PUBLISHED).group_by(CollectionItem.collection_id).subquery())
+             .where(Thread.listed_sql()).group_by(CollectionItem.collection_id).subquery())
     query = (select(Collection, func.coalesce(shown.c.n, 0))
              .outerjoin(shown, shown.c.collection_id == Collection.id)
              .options(joinedload(Collection.curator))
@@ -86,7 +86,7 @@ def collection_items(collection: Collection, *, published_only: bool) -> list[Co
              .where(CollectionItem.collection_id == collection.id)
              .order_by(CollectionItem.position, CollectionItem.id))
     if published_only:
-        query = query.where(Thread.status == Thread.PUBLISHED)
+        query = query.where(Thread.listed_sql())
     return list(db.session.scalars(query).unique())
 
 
@@ -182,7 +182,7 @@ def _check_collectable(thread: Thread) -> None:
     if thread.is_draft:
         raise ServiceError("That practice is still a draft: it can be added once its author publishes it.",
                            field="practice")
-    if thread.status != Thread.PUBLISHED:
+    if not thread.is_listed:
         raise ServiceError("Only published practices can be added to a collection.", field="practice")
 
 

@@ -5,7 +5,8 @@ import click
 from flask.cli import AppGroup
 
 from ..search.cli import reindex
-from .loader import DEMO_PASSWORD, load_demo
+from .loader import load_demo
+from .network import DEMO_PASSWORD
 
 demo_cli = AppGroup("demo", help="Demo data for trying Exchange locally.")
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import Form, FieldList, FormField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (Form, FieldList, FormField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -12,7 +13,7 @@ from ..taxonomy.forms import tags_field
 from . import privacy
 from .services import AFFILIATION_LIMIT, BIO_MAX, EXPERTISE_LIMIT
 
-CAPACITIES = [("fellow", "Fellow"), ("resident", "Resident"), ("staff", "Staff")]
+CAPACITIES = [SelectChoice("fellow", "Fellow"), SelectChoice("resident", "Resident"), SelectChoice("staff", "Staff")]
 
 
 class AffiliationForm(Form):
@@ -31,7 +32,7 @@ class CheckboxesField(SelectMultipleField):
 
 def _visibility_field(field: str) -> SelectField:
     return SelectField(f"Who sees {privacy.LABELS[field].lower()}",
-                       choices=[(v, Visibility.LABELS[v]) for v in Visibility.ALL], default=Visibility.MEMBERS)
+                       choices=[SelectChoice(v, Visibility.LABELS[v]) for v in Visibility.ALL], default=Visibility.MEMBERS)
 
 
 class ProfileForm(FlaskForm):
@@ -40,12 +41,12 @@ class ProfileForm(FlaskForm):
     headline = StringField("Headline", description="Your current role, e.g. “Chief of Schools, Denver Public Schools”.",
                            validators=[Length(max=160, message="At most 160 characters.")])
     organisation = StringField("Organisation", validators=[Length(max=160, message="At most 160 characters.")])
-    sector = SelectField("Sector", default="", choices=[("", "—")] + [(s, Sector.LABELS[s]) for s in Sector.ALL])
+    sector = SelectField("Sector", default="", choices=[SelectChoice("", "—")] + [SelectChoice(s, Sector.LABELS[s]) for s in Sector.ALL])
     region = SelectField("Region and city", coerce=int, description="Peers near you see you first in the directory.")
     bio = TextAreaField("Bio", description=f"Markdown. At most {BIO_MAX:,} characters.",
                         validators=[Length(max=BIO_MAX, message=f"Keep your bio under {BIO_MAX:,} characters.")])
     expertise = tags_field("Expertise")
-    offers = CheckboxesField("Open to", choices=[(o, Offer.LABELS[o]) for o in Offer.ALL])
+    offers = CheckboxesField("Open to", choices=[SelectChoice(o, Offer.LABELS[o]) for o in Offer.ALL])
     offer_capacity = IntegerField("How many a month, at most", description="Leave empty for no limit.",
                                   validators=[Optional(), NumberRange(min=1, max=50, message="Between 1 and 50.")])
     affiliations = FieldList(FormField(AffiliationForm), min_entries=AFFILIATION_LIMIT, max_entries=AFFILIATION_LIMIT)
@@ -64,7 +65,7 @@ class ProfileForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    offer = SelectField("About", default="", choices=[("", "Something else")] + [(o, Offer.LABELS[o]) for o in Offer.ALL])
+    offer = SelectField("About", default="", choices=[SelectChoice("", "Something else")] + [SelectChoice(o, Offer.LABELS[o]) for o in Offer.ALL])
     message = TextAreaField("Message", description=(
         f"A few sentences: who you are and what you would like to talk about. At most "
         f"{ContactRequest.MAX_MESSAGE:,} characters. Your email address goes to them only so they can reply."),

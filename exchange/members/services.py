@@ -49,7 +49,7 @@ def contributions(member: User, *, limit: int = 200) -> Contributions:
     """Practices published and threads started, grouped by the tags they were filed under."""
     threads = list(db.session.scalars(
         select(Thread).options(selectinload(Thread.tag_links).joinedload(ThreadTag.tag))
-        .where(Thread.author_id == member.id, Thread.status == Thread.PUBLISHED)
+        .where(Thread.author_id == member.id, Thread.listed_sql())
         .order_by(Thread.created_at.desc()).limit(limit)))
     groups: dict[int | None, list[Thread]] = defaultdict(list)
     tags: dict[int, Tag] = {}
@@ -218,7 +218,7 @@ def region_summaries(audience: Audience, *, per_region: int = 3) -> list[RegionS
     for region_id, thread in db.session.execute(
             select(metro, Thread).join(Practice, Practice.thread_id == Thread.id)
             .join(Region, Region.id == Practice.region_id)
-            .where(Thread.status == Thread.PUBLISHED).order_by(Practice.published_at.desc()).limit(400)).all():
+            .where(Thread.listed_sql()).order_by(Practice.published_at.desc()).limit(400)).all():
         if len(practices[region_id]) < per_region:
             practices[region_id].append(thread)
     return [RegionSummary(m, members.get(m.id, 0),
@@ -237,7 +237,7 @@ def region_writing(region_ids: list[int], audience: Audience, *, limit: int = 8)
     order = case((Thread.kind == Thread.PRACTICE, Thread.created_at), else_=Thread.last_post_at).desc()
     ranked = (select(Thread.id, func.row_number().over(partition_by=Thread.kind, order_by=order).label("rank"))
               .join(User, User.id == Thread.author_id)
-              .where(Thread.status == Thread.PUBLISHED, User.listed_sql(), User.region_id.in_(region_ids),
+              .where(Thread.listed_sql(), User.listed_sql(), User.region_id.in_(region_ids),
                      visible("region", audience)).subquery())
     threads = list(db.session.scalars(
         select(Thread).options(joinedload(Thread.author)).join(ranked, ranked.c.id == Thread.id)

@@ -92,6 +92,17 @@ class Thread(db.Model):
     def is_held(self) -> bool:
         return self.status == self.HELD
 
+    @property
+    def is_listed(self) -> bool:
+        """Shown to members in lists, search, feeds and counts (``listed_sql`` says it in SQL)."""
+        return self.status == self.PUBLISHED
+
+    @classmethod
+    def listed_sql(cls):
+        """SQL: the threads members see listed: published, so not a draft, held, rejected, hidden or
+        merged. Its category's ``thread_count`` counts exactly these (``threads.status`` keeps it so)."""
+        return cls.status == cls.PUBLISHED
+
     @classmethod
     def is_pinned_sql(cls):
         """``pinned != ''``, as the partial index ``ix_threads_pinned`` says it."""

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
-from ..models import Category, Flag, Post, Thread, User, utcnow
+from ..models import Flag, Post, Thread, User, utcnow
 from ..search import outbox as search
-from ..threads import services as threads
+from ..threads import services as threads, status
 from .log import checked_reason, log_moderation
 
 NOTE_MAX = 500
@@ -54,10 +54,8 @@ def _hide(post: Post, reason: str) -> None:
     """Hide a post; a hidden opening post takes its thread out of every list (its title is part of it)."""
     post.is_hidden, post.hidden_reason, post.hidden_at = True, reason, utcnow()
     thread = post.thread
-    if thread.status == Thread.PUBLISHED and threads.opening_post_id(thread.id) == post.id:
-        thread.status = Thread.HIDDEN
-        db.session.execute(update(Category).where(Category.id == thread.category_id)
-                           .values(thread_count=Category.thread_count - 1))
+    if thread.is_listed and threads.opening_post_id(thread.id) == post.id:
+        status.set_status(thread, Thread.HIDDEN)
     search.queue_threads(post.thread_id)
 
 
@@ -66,9 +64,7 @@ def _show(post: Post) -> None:
     post.is_hidden, post.hidden_reason, post.hidden_at = False, "", None
     thread = post.thread
     if thread.status == Thread.HIDDEN and threads.opening_post_id(thread.id) == post.id:
-        thread.status = Thread.PUBLISHED
-        db.session.execute(update(Category).where(Category.id == thread.category_id)
-                           .values(thread_count=Category.thread_count + 1))
+        status.set_status(thread, Thread.PUBLISHED)
     search.queue_threads(post.thread_id)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, StringField
+from wtforms import DateField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..members.forms import CheckboxesField
@@ -38,7 +38,8 @@ class MergeForm(FlaskForm):
 class RoleForm(FlaskForm):
     member = StringField("Member", description="Their username, e.g. @maria.lopez.",
                          validators=[DataRequired(message="Say whose role changes."), Length(max=40)])
-    role = RadioField("Role", choices=[(Role.MEMBER, "Member"), (Role.MODERATOR, "Moderator"), (Role.ADMIN, "Admin")],
+    role = RadioField("Role", choices=[SelectChoice(Role.MEMBER, "Member"), SelectChoice(Role.MODERATOR, "Moderator"),
+                               SelectChoice(Role.ADMIN, "Admin")],
                       default=Role.MODERATOR, validators=[DataRequired(message="Choose a role.")])
     categories = CheckboxesField("Categories", coerce=int, validate_choice=False,
                                     description="For a moderator: leave all unticked to moderate every category.")

@@ -3,17 +3,16 @@
 A held post opens a thread or a practice (its status is held), or is a reply to a listed one."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
 from ..mail import send_mail
-from ..models import Category, Post, Thread, User, utcnow
+from ..models import Post, Thread, User, utcnow
 from ..practices import services as practices
-from ..search import outbox as search
-from ..threads import services as threads
+from ..threads import services as threads, status
 from .log import checked_reason, log_moderation
 
 
@@ -48,10 +47,8 @@ def approve_post(*, moderator: User, post: Post, reason: str = "") -> Post:
         if _opens_thread(post) and thread.is_practice:
             practices.go_live(thread, now)  # as publishing a draft would: dated, reviewed, counted, searchable
         elif _opens_thread(post):
-            thread.status, thread.last_post_at = Thread.PUBLISHED, now
-            db.session.execute(update(Category).where(Category.id == thread.category_id)
-                               .values(thread_count=Category.thread_count + 1))
-            search.queue_threads(thread.id)
+            thread.last_post_at = now
+            status.set_status(thread, Thread.PUBLISHED)
         else:
             threads.count_in(thread.id, author_id=post.author_id, at=now)
         log_moderation(moderator, "approve_post", post, label=_label(post), reason=reason)
@@ -67,7 +64,7 @@ def reject_post(*, moderator: User, post: Post, reason: str = "") -> Post:
         post = db.session.merge(post)
         post.review, post.hidden_reason = Post.REJECTED, reason
         if _opens_thread(post):
-            post.thread.status = Thread.REJECTED
+            status.set_status(post.thread, Thread.REJECTED)
         log_moderation(moderator, "reject_post", post, label=_label(post), reason=reason)
     what = ("practice" if post.thread.is_practice else "thread") if _opens_thread(post) else "reply"
     send_mail(post.author.email, f"Your {what} on Exchange was not approved",

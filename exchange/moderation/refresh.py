@@ -25,12 +25,12 @@ def _last_reviewed():
 
 def is_stale(practice: Practice) -> bool:
     last = practice.reviewed_at or practice.published_at
-    return practice.thread.status == Thread.PUBLISHED and last is not None and last < _cutoff()
+    return practice.thread.is_listed and last is not None and last < _cutoff()
 
 
 def _stale():
     return (select(Thread).join(Thread.practice)
-            .where(Thread.status == Thread.PUBLISHED, _last_reviewed() < _cutoff()))
+            .where(Thread.listed_sql(), _last_reviewed() < _cutoff()))
 
 
 def stale_practices(*, limit: int = 50) -> list[Thread]:
@@ -66,7 +66,7 @@ def ask_authors(*, limit: int = 100) -> int:
 
 
 def mark_reviewed(*, moderator: User, thread: Thread, reason: str = "") -> Thread:
-    if not thread.is_practice or thread.status != Thread.PUBLISHED:
+    if not thread.is_practice or not thread.is_listed:
         raise ServiceError("Only a published practice can be marked reviewed.")
     reason = checked_reason(reason)
     with transaction():

@@ -8,7 +8,7 @@ from ..extensions import db
 from ..forms import ServiceError
 from ..models import Category, Post, Thread, User, utcnow
 from ..search import outbox as search
-from ..threads import services as threads
+from ..threads import services as threads, status
 from .log import checked_reason, log_moderation
 
 PIN_LABELS = {Thread.PIN_CATEGORY: "its category", Thread.PIN_GLOBAL: "every list"}
@@ -35,11 +35,7 @@ def move_thread(*, moderator: User, thread: Thread, category: Category, reason: 
     with transaction():
         thread = db.session.merge(thread)
         source = db.session.get(Category, thread.category_id)
-        if thread.status == Thread.PUBLISHED:
-            source.thread_count -= 1
-            db.session.merge(category).thread_count += 1
-        thread.category_id = category.id
-        search.queue_threads(thread.id)
+        status.move_to(thread, category.id)
         log_moderation(moderator, "move_thread", thread, label=thread.title,
                        reason=_with_reason(f"{source.name} → {category.name}", reason))
     return thread
@@ -49,7 +45,7 @@ def pin_thread(*, moderator: User, thread: Thread, where: str, reason: str = "")
     """Pinned threads head their category's list (``PIN_CATEGORY``) or every list (``PIN_GLOBAL``)."""
     if where not in PIN_LABELS:
         raise ServiceError("Choose where to pin the thread: its category or every list.")
-    if thread.status != Thread.PUBLISHED:
+    if not thread.is_listed:
         raise ServiceError("Only a published thread can be pinned.")
     reason = checked_reason(reason)
     with transaction():
@@ -76,7 +72,7 @@ def merge_thread(*, moderator: User, source: Thread, target: Thread, reason: str
     URL redirects there, and it leaves every list and the search index. Nothing is deleted."""
     if source.id == target.id:
         raise ServiceError("Choose a different thread to merge into.", field="target")
-    if source.status != Thread.PUBLISHED or target.status != Thread.PUBLISHED:
+    if not (source.is_listed and target.is_listed):
         raise ServiceError("Both threads must be published.", field="target")
     if source.is_practice:
         raise ServiceError("A practice's write-up cannot be merged into another thread: move the discussion "
@@ -93,9 +89,9 @@ def merge_thread(*, moderator: User, source: Thread, target: Thread, reason: str
         target.post_count += source.post_count
         if source.last_post_at > target.last_post_at:
             target.last_post_at, target.last_poster_id = source.last_post_at, source.last_poster_id
-        source.status, source.merged_into_id, source.post_count, source.pinned = Thread.MERGED, target.id, 0, ""
-        db.session.get(Category, source.category_id).thread_count -= 1
-        search.queue_threads(source.id, target.id)
+        source.merged_into_id, source.post_count, source.pinned = target.id, 0, ""
+        status.set_status(source, Thread.MERGED)
+        search.queue_threads(target.id)
         log_moderation(moderator, "merge_thread", source, label=f"{source.title} → {target.title}",
                        reason=_with_reason(f"{moved} posts moved", reason))
     return target

@@ -21,9 +21,10 @@ from ..markup import render_markdown
 from ..moderation.log import log_moderation, moderator_edit
 from ..members.regions import area, metro_id
 from ..search import outbox as search
-from ..models import (Category, HelpfulMark, Post, Practice, Region, Tag, TagGroup, Thread, ThreadTag, User,
+from ..models import (HelpfulMark, Post, Practice, Region, Tag, TagGroup, Thread, ThreadTag, User,
                       utcnow)
 from ..taxonomy import services as taxonomy
+from ..threads import status
 
 SECTION_TITLES = {
     "summary": "Summary",
@@ -85,6 +86,7 @@ def create(*, author: User, data: PracticeInput, publish: bool, proposals: list[
         opening = Post(thread_id=thread.id, author_id=author.id, body_source=body,
                        body_html=render_markdown(body), created_at=now)
         db.session.add(opening)
+        status.file_new(thread)
         practice = Practice(thread_id=thread.id, source_post_id=source_post.id if source_post else None)
         thread.practice = practice
         _apply(practice, data)
@@ -93,7 +95,6 @@ def create(*, author: User, data: PracticeInput, publish: bool, proposals: list[
         taxonomy.propose_words(list(proposals), proposer=author, thread_id=thread.id)
         if verdict is not None:
             _publish_or_hold(thread, opening, verdict, now)
-        search.queue_threads(thread.id)
     return thread
 
 
@@ -101,7 +102,7 @@ def _publish_or_hold(thread: Thread, opening: Post, verdict: posting.Verdict, no
     """A draft leaves the draft stage as the verdict says: listed now, or held (listed nowhere,
     its opening post in the moderators' queue) until ``go_live`` on approval."""
     if verdict.held:
-        thread.status = Thread.HELD
+        status.set_status(thread, Thread.HELD)
         opening.review, opening.held_reason = Post.HELD, verdict.reason
     else:
         go_live(thread, now)
@@ -109,11 +110,10 @@ def _publish_or_hold(thread: Thread, opening: Post, verdict: posting.Verdict, no
 
 def go_live(thread: Thread, now) -> None:
     """A practice is published: dated, reviewed now, counted in its category, searchable."""
-    thread.status, thread.created_at, thread.last_post_at = Thread.PUBLISHED, now, now
+    thread.created_at, thread.last_post_at = now, now
     thread.practice.published_at = thread.practice.reviewed_at = now
     thread.practice.refresh_requested_at = None
-    _count_in_category(thread.category_id, +1)
-    search.queue_threads(thread.id)
+    status.set_status(thread, Thread.PUBLISHED)
 
 
 def update_practice(*, thread: Thread, data: PracticeInput, proposals: list[str] = (),
@@ -125,8 +125,8 @@ def update_practice(*, thread: Thread, data: PracticeInput, proposals: list[str]
     with transaction():
         practice = thread.practice
         _apply(practice, data)
-        old_category = thread.category_id
-        thread.title, thread.category_id = data.title, data.category_id
+        thread.title = data.title
+        status.move_to(thread, data.category_id)  # counted only if listed: a hidden or held one is not
         opening = db.session.scalar(select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1))
         body = compose_body(data.title, data.sections)
         if opening is not None and opening.body_source != body:
@@ -137,12 +137,9 @@ def update_practice(*, thread: Thread, data: PracticeInput, proposals: list[str]
                 log_moderation(editor, "edit_practice", thread, label=data.title, reason=reason)
         if verdict is not None:
             _publish_or_hold(thread, opening, verdict, utcnow())
-        elif thread.status not in (Thread.DRAFT, Thread.HELD, Thread.REJECTED):  # held ones were never counted
+        elif thread.status not in (Thread.DRAFT, Thread.HELD, Thread.REJECTED):  # never published: nothing to review
             practice.reviewed_at = utcnow()  # the author (or a moderator) just went over it
             practice.refresh_requested_at = None
-            if old_category != thread.category_id:
-                _count_in_category(old_category, -1)
-                _count_in_category(thread.category_id, +1)
         taxonomy.file_under(thread.id, data.tags)
         existing = {p.slug for p in taxonomy.pending_proposals_for(thread.id)}
         taxonomy.propose_words([w for w in proposals if taxonomy.tag_key(w) not in existing],
@@ -166,11 +163,6 @@ def publish(thread: Thread) -> Thread:
 
 def _opening(thread: Thread) -> Post:
     return db.session.scalar(select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1))
-
-
-def _count_in_category(category_id: int, delta: int) -> None:
-    db.session.execute(update(Category).where(Category.id == category_id)
-                       .values(thread_count=Category.thread_count + delta))
 
 
 def get(thread_id: int) -> Thread | None:
@@ -261,7 +253,7 @@ class Library:
 
 def _published() -> Select:
     return (select(Thread.id).join(Practice, Practice.thread_id == Thread.id)
-            .where(Thread.kind == Thread.PRACTICE, Thread.status == Thread.PUBLISHED))
+            .where(Thread.kind == Thread.PRACTICE, Thread.listed_sql()))
 
 
 def _in_region(slug: str):
@@ -360,7 +352,7 @@ def highlights(*, limit: int = 4) -> list[Thread]:
     return list(db.session.scalars(
         select(Thread).join(Practice, Practice.thread_id == Thread.id)
         .options(joinedload(Thread.practice), joinedload(Thread.author))
-        .where(Thread.status == Thread.PUBLISHED)
+        .where(Thread.listed_sql())
         .order_by(Practice.helpful_count.desc(), Practice.published_at.desc()).limit(limit)
     ).unique())
 
@@ -368,7 +360,7 @@ def highlights(*, limit: int = 4) -> list[Thread]:
 def feed_entries(*, tag: Tag | None = None, limit: int = 50) -> list[Thread]:
     """The newest published items for a feed: practices, or everything filed under a tag."""
     query = (select(Thread).options(joinedload(Thread.author), joinedload(Thread.practice))
-             .where(Thread.status == Thread.PUBLISHED))
+             .where(Thread.listed_sql()))
     if tag is None:
         query = query.join(Practice, Practice.thread_id == Thread.id).order_by(Practice.published_at.desc())
     else:
@@ -380,7 +372,7 @@ def feed_entries(*, tag: Tag | None = None, limit: int = 50) -> list[Thread]:
 def filed_under(tag: Tag, *, kind: str, limit: int = 20) -> list[Thread]:
     return list(db.session.scalars(
         select(Thread).options(joinedload(Thread.author), joinedload(Thread.practice))
-        .where(Thread.status == Thread.PUBLISHED, Thread.kind == kind,
+        .where(Thread.listed_sql(), Thread.kind == kind,
                Thread.id.in_(select(ThreadTag.thread_id).where(ThreadTag.tag_id == tag.id)))
         .order_by(Thread.last_post_at.desc()).limit(limit)
     ).unique())

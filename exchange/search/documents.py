@@ -62,7 +62,7 @@ def listed_members() -> ColumnElement[bool]:
 def listed_threads() -> ColumnElement[bool]:
     """SQL: the threads search may show. Published only: a thread whose opening post is held or
     hidden is not (moderation gives it the held or hidden status), nor a merged one."""
-    return Thread.status == Thread.PUBLISHED
+    return Thread.listed_sql()
 
 
 def _tags_by_thread(thread_ids: list[int]) -> dict[int, list[Tag]]:
@@ -89,7 +89,7 @@ def _thread_batch(ids: list[int]) -> list[Document]:
         select(Thread).options(joinedload(Thread.category), joinedload(Thread.author).joinedload(User.region),
                                joinedload(Thread.author).selectinload(User.affiliations),  # privacy.can_see reads them
                                joinedload(Thread.practice).joinedload(Practice.region))
-        .where(Thread.id.in_(ids), Thread.status == Thread.PUBLISHED)))
+        .where(Thread.id.in_(ids), listed_threads())))
     if not threads:
         return []
     thread_ids = [t.id for t in threads]
@@ -170,7 +170,7 @@ def member_document(user: User, parents: dict[int, int] | None = None) -> Docume
 
 def all_ids(doctype: str) -> list[int]:
     if doctype == THREAD:
-        return list(db.session.scalars(select(Thread.id).where(Thread.status == Thread.PUBLISHED).order_by(Thread.id)))
+        return list(db.session.scalars(select(Thread.id).where(listed_threads()).order_by(Thread.id)))
     return list(db.session.scalars(select(User.id).where(listed_members()).order_by(User.id)))
 
 

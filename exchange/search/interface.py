@@ -7,6 +7,7 @@ turns that into escaped HTML with ``<mark>``, so no engine's output reaches a pa
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -45,27 +46,30 @@ def snippet_html(snippet: str) -> Markup:
     return Markup(text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
-class SearchBackend:
-    name = "abstract"
+class SearchBackend(ABC):
+    """What every engine implements; the backends subclass it, so one missing a method fails as it is created."""
+
+    name: str
     #: True when documents are written inside the transaction that changed the data.
     applies_in_transaction = False
 
+    @abstractmethod
     def search(self, plan: Plan, *, doctype: str, sort: str = RELEVANCE, page: int = 1,
                per_page: int = 20, facets: bool = True) -> Results:
-        raise NotImplementedError
+        """One page of ``doctype`` documents matching ``plan``, with facet counts when asked."""
 
+    @abstractmethod
     def apply(self, docs: list[Document], deletes: list[str]) -> None:
         """Write ``docs`` (replacing any with the same key) and remove ``deletes``, then commit."""
-        raise NotImplementedError
 
+    @abstractmethod
     def rebuild(self, batches) -> int:
         """Replace the whole index with the documents of ``batches`` (an iterable of lists)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def health(self) -> str:
         """"ok" or "degraded"."""
-        raise NotImplementedError
 
+    @abstractmethod
     def count(self) -> int:
-        raise NotImplementedError
-
+        """How many documents the index holds."""

@@ -24,7 +24,7 @@ def _vocabulary() -> dict[int, dict[str, int]]:
     for column in (Thread.title, Tag.name, TagAlias.name, Category.name, Region.name):
         query = select(column)
         if column is Thread.title:
-            query = query.where(Thread.status == Thread.PUBLISHED)
+            query = query.where(Thread.listed_sql())
         for (text,) in db.session.execute(query):
             counts.update(words_of(text))
     by_length: dict[int, dict[str, int]] = {}

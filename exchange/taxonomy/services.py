@@ -39,7 +39,7 @@ def usage_counts() -> dict[int, int]:
     """Published items filed under each tag (children's content counts for the parent)."""
     return dict(db.session.execute(
         select(ThreadTag.tag_id, func.count()).join(Thread, Thread.id == ThreadTag.thread_id)
-        .where(Thread.status == Thread.PUBLISHED).group_by(ThreadTag.tag_id)).all())
+        .where(Thread.listed_sql()).group_by(ThreadTag.tag_id)).all())
 
 
 def tag_by_slug(slug: str) -> Tag | None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..models import Flag
@@ -56,6 +56,6 @@ class PreviewForm(FlaskForm):
 
 
 class FlagForm(FlaskForm):
-    reason = SelectField("Why does it need a moderator?", choices=list(Flag.REASONS.items()), default="needs_review")
+    reason = SelectField("Why does it need a moderator?", choices=[SelectChoice(*reason) for reason in Flag.REASONS.items()], default="needs_review")
     note = TextAreaField("Anything the moderators should know", description=f"Optional, up to {NOTE_MAX} characters.",
                          validators=[Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX} characters.")])

@@ -21,6 +21,7 @@ from ..moderation.log import log_moderation, moderator_edit
 from ..search import outbox as search
 from ..models import Category, Post, Tag, Thread, ThreadTag, User, utcnow
 from ..taxonomy import services as taxonomy
+from . import status
 
 
 @dataclass
@@ -82,7 +83,7 @@ def _listed():
     return (select(Thread)
             .options(joinedload(Thread.category), joinedload(Thread.author), joinedload(Thread.last_poster),
                      selectinload(Thread.tag_links).joinedload(ThreadTag.tag))
-            .where(Thread.status == Thread.PUBLISHED))
+            .where(Thread.listed_sql()))
 
 
 def get_thread(thread_id: int) -> Thread | None:
@@ -147,7 +148,7 @@ def held_replies(thread: Thread, user: User) -> list[Post]:
     """The viewer's own replies on this thread that a moderator held or rejected (shown to them alone)."""
     waiting = cached("held-authors", compute=lambda: frozenset(db.session.scalars(
         select(Post.author_id).where(Post.not_shown_sql()).distinct())))
-    if thread.status != Thread.PUBLISHED or not user.is_authenticated or user.id not in waiting:
+    if not thread.is_listed or not user.is_authenticated or user.id not in waiting:
         return []
     return list(db.session.scalars(select(Post).options(joinedload(Post.author)).where(
         Post.thread_id == thread.id, Post.author_id == user.id, Post.not_shown_sql())
@@ -186,13 +187,10 @@ def start_thread(*, author: User, title: str, category_id: int, body: str,
         db.session.add(Post(thread_id=thread.id, author_id=author.id, body_source=body,
                             body_html=render_markdown(body), created_at=now,
                             review=Post.HELD if held_reason else Post.SHOWN, held_reason=held_reason))
-        if not held_reason:
-            db.session.execute(update(Category).where(Category.id == category_id)
-                               .values(thread_count=Category.thread_count + 1))
+        status.file_new(thread)
         if tags or proposals:
             taxonomy.file_under(thread.id, list(tags))
             taxonomy.propose_words(list(proposals), proposer=author, thread_id=thread.id)
-        search.queue_threads(thread.id)
     return thread
 
 
