@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, DateField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..auth.forms import PASSWORD_MAX, PASSWORD_MIN, AccountNamesForm
@@ -23,7 +23,7 @@ class EmployerRegisterForm(AccountNamesForm):
     organisation = StringField("Organisation", description="As it appears on its website, e.g. “Denver Public Schools”.",
                                validators=[DataRequired(message="Name your organisation."), Length(max=160)])
     kind = SelectField("Kind of organisation", default="district",
-                       choices=[(k, EmployerKind.LABELS[k]) for k in EmployerKind.ALL])
+                       choices=[SelectChoice(k, EmployerKind.LABELS[k]) for k in EmployerKind.ALL])
     website = URLField("Website", description="https://…", validators=[Optional(), Length(max=254)])
     verification = TextAreaField(
         "How can a moderator check that you recruit for it?",
@@ -33,9 +33,9 @@ class EmployerRegisterForm(AccountNamesForm):
 
 class TalentForm(FlaskForm):
     is_open = BooleanField("Open to new opportunities: list me in the talent pool")
-    kinds = CheckboxesField("Kinds of role", choices=[(k, Seeking.KIND_LABELS[k]) for k in Seeking.KINDS])
-    levels = CheckboxesField("Levels", choices=[(v, Seeking.LEVEL_LABELS[v]) for v in Seeking.LEVELS])
-    sectors = CheckboxesField("Sectors", choices=[(s, Sector.LABELS[s]) for s in Sector.ALL])
+    kinds = CheckboxesField("Kinds of role", choices=[SelectChoice(k, Seeking.KIND_LABELS[k]) for k in Seeking.KINDS])
+    levels = CheckboxesField("Levels", choices=[SelectChoice(v, Seeking.LEVEL_LABELS[v]) for v in Seeking.LEVELS])
+    sectors = CheckboxesField("Sectors", choices=[SelectChoice(s, Sector.LABELS[s]) for s in Sector.ALL])
     regions = CheckboxesField("Regions I would work in", coerce=int, choices=[])
     remote = BooleanField("Remote work suits me")
     available_from = DateField("Available from", validators=[Optional()],
