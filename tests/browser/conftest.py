@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -76,6 +77,15 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     page.locator("main").get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+def sign_out(page) -> None:
+    """Sign out from the header and wait until the signed-out page is shown.
+
+    The sign-out form is boosted, so the click returns before the new session cookie arrives;
+    a sign-in page opened in that gap carries the old session's CSRF token and is refused."""
+    page.locator("header").get_by_role("button", name="Sign out").click()
+    expect(page.locator(".flashes")).to_contain_text("You are signed out.")
 
 
 def _is_fragment(body: str) -> bool:

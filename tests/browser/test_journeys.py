@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from exchange.extensions import db
 from exchange.models import Category, Post, Role, User
-from tests.browser.conftest import sign_in, swapped_in_place
+from tests.browser.conftest import sign_in, sign_out, swapped_in_place
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -55,8 +55,7 @@ def test_register_approve_sign_in_start_a_thread_and_reply_without_a_page_load(
         row = page.locator(".queue-item", has_text="Dana Reyes")
         row.get_by_role("button", name="Approve").click()
         expect(page.locator("#mod-queue")).to_contain_text("Nobody is waiting")
-    page.locator("header").get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/")
+    sign_out(page)
 
     # The new member signs in and starts a thread.
     sign_in(page, "dana@example.org", "a long enough password")

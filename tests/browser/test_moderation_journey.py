@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from exchange.extensions import db
 from exchange.models import Role, Thread
 from exchange.threads import services as threads
-from tests.browser.conftest import sign_in, swapped_in_place
+from tests.browser.conftest import sign_in, sign_out, swapped_in_place
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -31,8 +31,7 @@ def test_flag_then_hide_from_the_queue_and_read_the_log(page, make_user, make_th
     with swapped_in_place(page, "POST", f"/p/{reply.id}/flag", shows=("the moderators will look at this post",)):
         post.get_by_role("button", name="Send to the moderators").click()
         expect(post).to_contain_text("the moderators will look at this post")
-    page.locator("header").get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/")
+    sign_out(page)
 
     sign_in(page, "mod@example.org", PASSWORD)
     page.goto("/mod")
@@ -64,8 +63,7 @@ def test_held_replies_are_decided_from_the_queue_with_the_keyboard(app, page, ma
     page.get_by_role("button", name="Post reply").click()
     expect(page.locator("#reply-form-slot")).to_contain_text("Your reply waits for a moderator's review")
     expect(page.locator("#held-replies")).to_contain_text("We pair new hires with a mentor")
-    page.locator("header").get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/")
+    sign_out(page)
 
     sign_in(page, "mod@example.org", PASSWORD)
     expect(page.locator("header")).to_contain_text("Moderation 2")

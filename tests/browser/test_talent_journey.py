@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in, swapped_in_place
+from tests.browser.conftest import sign_in, sign_out, swapped_in_place
 from tests.conftest import PASSWORD
 from tests.test_talent import network  # noqa: F401 - the hand-counted pool
 
@@ -37,7 +37,7 @@ def test_an_employer_filters_the_pool_opens_a_card_and_writes_then_the_member_se
         page.get_by_label("Message").fill(MESSAGE)
         page.get_by_role("button", name="Send").click()
         expect(page.locator("#contact")).to_contain_text("Your message is on its way")
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     sign_in(page, "ben@example.org", PASSWORD)
     page.goto("/members/ben/talent")
