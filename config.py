@@ -84,10 +84,11 @@ def load_config(overrides: dict | None = None) -> dict:
         # counted in the rate-limit store; stricter during a member's first week. A practice is a
         # longer piece than a thread, so it gets the same allowance.
         "FLOOD_LIMITS": {"thread": "10 per hour", "reply": "60 per hour", "practice": "10 per hour",
+                         "opportunity": env.get("OPPORTUNITY_RATE_LIMIT", "5 per hour; 20 per day"),
                          "contact": env.get("CONTACT_RATE_LIMIT", "5 per hour; 20 per day"),
                          "employer_contact": env.get("EMPLOYER_CONTACT_RATE_LIMIT", "10 per hour; 40 per day")},
         "FLOOD_LIMITS_NEWCOMER": {"thread": "3 per hour", "reply": "15 per hour", "practice": "3 per hour",
-                                  "contact": "2 per hour; 5 per day", "employer_contact": "3 per hour; 10 per day"},
+                                  "opportunity": "2 per hour; 5 per day", "contact": "2 per hour; 5 per day", "employer_contact": "3 per hour; 10 per day"},
         # Held posts (exchange/posting.py): a new member's first posts (threads, replies, practices)
         # wait for a moderator, as do posts sent past the flood limits, up to this many waiting per member.
         "HOLD_FIRST_POSTS": int(env.get("HOLD_FIRST_POSTS", "1")),

@@ -20,6 +20,8 @@ from .members.cli import members_cli
 from .moderation.cli import moderation_cli
 from .members.routes import bp as members_bp
 from .moderation.routes import bp as moderation_bp
+from .opportunities.cli import opportunities_cli
+from .opportunities.routes import bp as opportunities_bp
 from .practices.routes import bp as practices_bp
 from .search.cli import search_cli
 from .search.outbox import start_background_indexer
@@ -88,7 +90,7 @@ def configure_search(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     for blueprint in (site_bp, auth_bp, threads_bp, practices_bp, taxonomy_bp, search_bp, members_bp, moderation_bp,
-                      curation_bp, talent_bp):
+                      curation_bp, talent_bp, opportunities_bp):
         app.register_blueprint(blueprint)
 
 
@@ -99,3 +101,4 @@ def configure_cli(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(members_cli)
     app.cli.add_command(moderation_cli)
+    app.cli.add_command(opportunities_cli)

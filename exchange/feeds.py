@@ -38,9 +38,10 @@ def require_feed_reader() -> User:
     return user
 
 
-def atom_response(*, title: str, entries: list, self_url: str, page_url: str):
-    updated = max((e.last_post_at for e in entries), default=utcnow())
-    body = render_template("feeds/atom.xml", title=title, entries=entries, self_url=self_url,
+def atom_response(*, title: str, entries: list, self_url: str, page_url: str, template: str = "feeds/atom.xml",
+                  updated_of=lambda entry: entry.last_post_at):
+    updated = max((updated_of(e) for e in entries), default=utcnow())
+    body = render_template(template, title=title, entries=entries, self_url=self_url,
                            page_url=page_url, updated=updated)
     response = make_response(body)
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"

@@ -15,7 +15,7 @@ from .extensions import limiter
 from .models import User, utcnow
 
 NEWCOMER_DAYS = 7
-WHAT = {"thread": "new threads", "reply": "replies", "practice": "practices", "contact": "contact requests",
+WHAT = {"thread": "new threads", "reply": "replies", "practice": "practices", "opportunity": "openings", "contact": "contact requests",
         "employer_contact": "messages to pool members"}
 
 

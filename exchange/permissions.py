@@ -11,7 +11,7 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from .htmx import hx_redirect, is_htmx, vary_on_htmx
-from .models import Category, Post, Role, Status, Thread, User
+from .models import Application, Category, Opportunity, Post, Role, Status, Thread, User
 
 
 def is_member(user: User) -> bool:
@@ -211,6 +211,47 @@ def can_approve_members(user: User) -> bool:
     return moderates_everywhere(user)
 
 
+# --- the opportunities board ----------------------------------------------------------------
+
+def can_use_board(user: User) -> bool:
+    """Reading and posting openings: active members and approved employers."""
+    return is_member(user) or is_employer(user)
+
+
+def can_moderate_opportunities(user: User) -> bool:
+    """Openings belong to no category: moderators of the whole network look after them."""
+    return moderates_everywhere(user)
+
+
+def can_manage_opportunity(user: User, opening: Opportunity) -> bool:
+    """Editing, closing, marking filled, reading the applicants: the poster and network moderators."""
+    return can_use_board(user) and (opening.poster_id == user.id or can_moderate_opportunities(user))
+
+
+def can_view_opportunity(user: User, opening: Opportunity) -> bool:
+    """A published opening keeps its page after it ends; a draft, a held or a hidden one is its
+    poster's and the moderators' alone (everyone else gets a 404)."""
+    if not can_use_board(user):
+        return False
+    if opening.published_at is not None and opening.hidden_at is None and opening.status != Opportunity.HELD:
+        return True
+    return can_manage_opportunity(user, opening)
+
+
+def can_apply(user: User, opening: Opportunity, today) -> bool:
+    """Applying in Exchange: members (not employers), to a listed opening that takes applications here."""
+    return (is_member(user) and opening.poster_id != user.id and opening.applies_in_exchange
+            and opening.is_listed(today))
+
+
+def can_flag_opportunity(user: User, opening: Opportunity) -> bool:
+    return can_use_board(user) and opening.poster_id != user.id
+
+
+def can_move_application(user: User, application: Application) -> bool:
+    return can_manage_opportunity(user, application.opportunity)
+
+
 def require(allowed: bool, message: str = "You don't have permission to do that.") -> None:
     if not allowed:
         abort(403, description=message)
@@ -222,38 +263,33 @@ def require_found(obj):
     return obj
 
 
-def member_required(view):
-    """Anonymous visitors go to the login page; pending or suspended accounts get a 403.
+def _guard(allowed, refusal: str):
+    """A view decorator: anonymous visitors go to the login page; pending accounts get a 403 that
+    says why; signed-in users ``allowed`` refuses get a 403 with ``refusal``.
 
     htmx would follow a 302 inside its request and swap the login page into the fragment's
     target, so htmx requests are sent there with ``HX-Redirect`` instead.
     """
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            login = url_for("auth.login", next=request.full_path.rstrip("?"))
-            return hx_redirect(login) if is_htmx() else vary_on_htmx(redirect(login))
-        if current_user.status == Status.PENDING:
-            abort(403, description="Your account is waiting for a moderator's approval. "
-                                   "We'll email you as soon as it is approved.")
-        require(is_member(current_user), "Your account cannot read member pages.")
-        return view(*args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                login = url_for("auth.login", next=request.full_path.rstrip("?"))
+                return hx_redirect(login) if is_htmx() else vary_on_htmx(redirect(login))
+            if current_user.status == Status.PENDING:
+                abort(403, description="Your account is waiting for a moderator's approval. "
+                                       "We'll email you as soon as it is approved.")
+            require(allowed(current_user), refusal)
+            return view(*args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorator
 
 
-def talent_pool_required(view):
-    """The talent pool's guard: anonymous visitors sign in; everyone but approved employers and
-    moderators (members included) gets a 403, a pending employer with the reason."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            login = url_for("auth.login", next=request.full_path.rstrip("?"))
-            return hx_redirect(login) if is_htmx() else vary_on_htmx(redirect(login))
-        if current_user.status == Status.PENDING:
-            abort(403, description="Your account is waiting for a moderator's approval. "
-                                   "We'll email you as soon as it is approved.")
-        require(can_use_talent_pool(current_user), "The talent pool is for approved employer accounts.")
-        return view(*args, **kwargs)
-
-    return wrapped
+#: Member pages: active members only (suspended accounts are signed out before they get here).
+member_required = _guard(is_member, "Your account cannot read member pages.")
+#: The opportunities board: members and approved employers.
+board_required = _guard(can_use_board, "The opportunities board is for members and approved employers.")
+#: The talent pool: approved employers and moderators (members included get a 403).
+talent_pool_required = _guard(can_use_talent_pool, "The talent pool is for approved employer accounts.")

@@ -1,4 +1,4 @@
-"""Posting policy: what happens to a new post — a thread, a reply or a practice — by a member.
+"""Posting policy: what happens to a new post — a thread, a reply, a practice or an opening — by a member.
 
 One rule for every kind, asked by the services that make posts (never by views):
 
@@ -20,10 +20,10 @@ from sqlalchemy import func, select
 from . import flood
 from .extensions import db
 from .forms import ServiceError
-from .models import Post, Thread, User
+from .models import Opportunity, Post, Thread, User
 from .permissions import can_moderate
 
-KINDS = ("thread", "reply", "practice")
+KINDS = ("thread", "reply", "practice", "opportunity")
 PUBLISHED, HELD, REFUSED = "published", "held", "refused"
 NEW_MEMBER = "A new member's first post: waiting for a moderator's review."
 
@@ -48,11 +48,19 @@ class Refused(ServiceError):
         self.verdict = verdict
 
 
-def _count(user: User, review: str, limit: int) -> int:
-    # A draft's opening post is nobody's approval: only posts on threads past the draft stage count.
-    mine = (select(Post.id).join(Thread, Thread.id == Post.thread_id)
-            .where(Post.author_id == user.id, Post.review == review, Thread.status != Thread.DRAFT)
-            .limit(limit).subquery())
+def _count(kind: str, user: User, review: str, limit: int) -> int:
+    """How many of the member's posts of this family are ``review`` (held or shown), up to ``limit``.
+
+    Openings are counted among openings (a first opening waits even from a member who has posted),
+    every other kind among posts; a draft is nobody's approval.
+    """
+    if kind == "opportunity":
+        approved = Opportunity.published_at.is_not(None) if review == Post.SHOWN else Opportunity.status == Opportunity.HELD
+        mine = select(Opportunity.id).where(Opportunity.poster_id == user.id, approved).limit(limit).subquery()
+    else:
+        mine = (select(Post.id).join(Thread, Thread.id == Post.thread_id)
+                .where(Post.author_id == user.id, Post.review == review, Thread.status != Thread.DRAFT)
+                .limit(limit).subquery())
     return db.session.scalar(select(func.count()).select_from(mine)) or 0
 
 
@@ -67,13 +75,13 @@ def decide(kind: str, author: User) -> Verdict:
         return Verdict(PUBLISHED)
     config = current_app.config
     if not flood.hit(kind, author):
-        waiting = _count(author, Post.HELD, config["HOLD_MAX_PER_MEMBER"])
+        waiting = _count(kind, author, Post.HELD, config["HOLD_MAX_PER_MEMBER"])
         if waiting >= config["HOLD_MAX_PER_MEMBER"]:
             return Verdict(REFUSED, flood.refusal(kind, author, waiting=waiting > 0))
         return Verdict(HELD, f"Sent past the limit on {flood.WHAT[kind]} ({flood.limit_text(kind, author)}): "
                              "waiting for a moderator's review.")
     first = config["HOLD_FIRST_POSTS"]
-    if first and _count(author, Post.SHOWN, first) < first:
+    if first and _count(kind, author, Post.SHOWN, first) < first:
         return Verdict(HELD, NEW_MEMBER)
     return Verdict(PUBLISHED)
 

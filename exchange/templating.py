@@ -15,7 +15,7 @@ from .moderation import refresh
 from .moderation.log import REASON_MAX
 from .moderation.queue import queue_count
 from .threads import services as threads
-from .models import Flag, Offer, Sector, utcnow
+from .models import Flag, Offer, Sector, Seeking, utcnow
 
 HTMX_VERSION = "2.0.11"
 
@@ -58,6 +58,7 @@ def configure_templates(app: Flask) -> None:
         # A member as every member may see them: for pages and fragments shared by all readers.
         seen_by_all=lambda user: privacy.view(user, privacy.EVERY_MEMBER),
         sector_labels=Sector.LABELS,
+        seeking=Seeking,
         needs_refresh=refresh.is_stale,
         reason_max=REASON_MAX,
     )

@@ -9,6 +9,7 @@ from .common import Offer, Role, Sector, Status, Visibility, utcnow
 from .curation import Collection, CollectionItem, FeaturedPractice
 from .discussions import Category, Post, Thread
 from .moderation import Flag, ModerationLog, ModeratorCategory
+from .opportunities import Application, Opportunity, OpportunityFlag, OpportunityTag
 from .practices import HelpfulMark, Practice
 from .site_state import SearchOutbox, SiteState
 from .taxonomy import Tag, TagAlias, TagGroup, TagProposal, ThreadTag
@@ -23,4 +24,5 @@ __all__ = [
     "Visibility", "utcnow",
     "EmployerKind", "EmployerProfile", "Seeking", "TalentBlock", "TalentProfile", "TalentRegion", "TalentView",
     "TalentWish",
+    "Application", "Opportunity", "OpportunityFlag", "OpportunityTag",
 ]

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..fragments import cached
-from ..models import Flag, Post, Status, TagProposal, Thread, User
+from ..models import Flag, Opportunity, OpportunityFlag, Post, Status, TagProposal, Thread, User
 from .refresh import stale_count
 
 
@@ -13,7 +13,8 @@ def queue_count(scope: frozenset[int] | None = None) -> int:
     """Everything awaiting this moderator (for the header): cached per scope until anything changes.
 
     A scoped moderator counts flags and held posts in their categories; the site-wide items
-    (registrations, tag proposals, practices to refresh) are for unscoped moderators.
+    (registrations, tag proposals, openings to review or flagged, practices to refresh) are for
+    unscoped moderators.
     """
     def in_scope(query):
         if scope is None:
@@ -30,7 +31,11 @@ def queue_count(scope: frozenset[int] | None = None) -> int:
             pending = select(func.count()).select_from(User).where(User.status == Status.PENDING).scalar_subquery()
             proposals = (select(func.count()).select_from(TagProposal)
                          .where(TagProposal.status == TagProposal.PENDING).scalar_subquery())
-            total = total + pending + proposals + stale_count()
+            openings = (select(func.count()).select_from(Opportunity)
+                        .where(Opportunity.status == Opportunity.HELD).scalar_subquery())
+            flagged_openings = (select(func.count(func.distinct(OpportunityFlag.opportunity_id)))
+                                .where(OpportunityFlag.resolved_at.is_(None)).scalar_subquery())
+            total = total + pending + proposals + openings + flagged_openings + stale_count()
         return db.session.scalar(select(total)) or 0
 
     return cached("moderation-queue-count", ",".join(map(str, sorted(scope))) if scope else "all",

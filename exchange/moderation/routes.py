@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..forms import ServiceError, attach_error
 from ..params import date_value, page_arg, to_id
 from ..htmx import is_htmx, render
+from ..opportunities import services as opportunities
 from ..permissions import (can_approve_members, can_manage_roles, can_moderate, can_moderate_category,
                            can_moderate_thread, can_pin_thread, can_suspend, member_required, moderated_category_ids,
                            moderates_everywhere, require, require_found)
@@ -42,7 +43,10 @@ def _queue(notice: str | None, notice_kind: str = "success"):
                   pending=pending, roster=registrations.roster_matches(pending), everywhere=everywhere,
                   proposals=taxonomy.pending_proposals() if everywhere else [],
                   proposal_form=decision_form(submitted=False) if everywhere else None,
-                  stale=refresh.stale_practices() if everywhere else [])
+                  stale=refresh.stale_practices() if everywhere else [],
+                  held_openings=opportunities.held_openings() if everywhere else [],
+                  flagged_openings=opportunities.flagged_openings() if everywhere else [],
+                  opening_flag_reasons=opportunities.FLAG_REASONS)
 
 
 def _done(message: str, kind: str = "success"):

@@ -11,10 +11,12 @@ from sqlalchemy import delete, select
 from ..database import transaction
 from ..extensions import db
 from ..models import SearchOutbox
+from ..opportunities import services as opportunities
 from . import documents, outbox
 from .backend import get_backend
 
 search_cli = AppGroup("search", help="The full-text search index.")
+CHORES_EVERY = 600  # seconds between the worker's periodic chores (expiring openings)
 
 
 def reindex(*, progress: bool = False) -> int:
@@ -72,8 +74,19 @@ def reindex_command() -> None:
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between polls of the outbox.")
 @click.option("--once", is_flag=True, help="Drain what is queued, then exit.")
 def worker(interval: float, once: bool) -> None:
-    """Drain the search outbox into the index: run exactly one of these in production."""
+    """Drain the search outbox into the index and run the periodic chores: run exactly one of these in production."""
+    last_chores = 0.0
     while True:
+        if time.monotonic() - last_chores >= CHORES_EVERY:
+            last_chores = time.monotonic()
+            try:
+                expired = opportunities.expire_past_closing()
+            except Exception:  # noqa: BLE001 - a chore that fails is tried again at the next round
+                current_app.logger.exception("worker: expiring openings failed, will retry")
+                db.session.rollback()
+                expired = 0
+            if expired:
+                click.echo(f"expired {expired} openings past their closing date")
         try:
             done = outbox.drain()
         except Exception:  # noqa: BLE001 - a bad batch stays queued and is retried

@@ -27,6 +27,7 @@ from ..taxonomy import tree
 
 THREAD = "thread"
 MEMBER = "member"
+OPPORTUNITY = "opportunity"
 BATCH = 200
 
 

@@ -56,6 +56,10 @@ def queue_members(*user_ids: int) -> None:
     _pending(db.session()).update((documents.MEMBER, i) for i in user_ids if i is not None)
 
 
+def queue_opportunities(*opportunity_ids: int) -> None:
+    _pending(db.session()).update((documents.OPPORTUNITY, i) for i in opportunity_ids if i is not None)
+
+
 def queue_tagged(tag_ids: list[int]) -> None:
     """Every thread filed under these tags and every member with them as expertise (their names or
     aliases changed: both documents carry them)."""

@@ -1,0 +1,248 @@
+"""The opportunities board: filters that combine, a count beside every value, one page of openings.
+
+The talent pool's shape (talent/pool.py): one condition per dimension, so each facet is counted
+within every other filter but its own, all facets and the total in one UNION ALL statement.
+Only listed openings (``Opportunity.listed_sql``) are ever counted or shown.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, String, and_, cast, exists, func, literal, or_, select, true, union_all
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..facets import FacetValue
+from ..members.directory import Reference, reference
+from ..members.regions import metro_id
+from ..models import Opportunity, OpportunityTag, Region, Sector, Seeking, Tag
+
+PER_PAGE = 25
+MAX_WORDS = 6
+SORTS = {"newest": "Newest", "closing": "Closing soonest"}
+SALARY_FLOORS = (50_000, 75_000, 100_000, 150_000)
+CLOSING_DAYS = (7, 30, 90)
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    kind: str = ""
+    level: str = ""
+    sector: str = ""
+    region: str = ""
+    remote: bool = False
+    tag: str = ""
+    salary: int | None = None
+    closing: int | None = None
+    q: str = ""
+    sort: str = "newest"
+    page: int = 1
+
+    @property
+    def active(self) -> bool:
+        return any((self.kind, self.level, self.sector, self.region, self.remote, self.tag, self.salary,
+                    self.closing, self.q))
+
+    def args(self, **changes) -> dict:
+        """Query-string arguments for these filters with some changed (facet, sort and pager links)."""
+        values = {"kind": self.kind, "level": self.level, "sector": self.sector, "region": self.region,
+                  "remote": "1" if self.remote else "", "tag": self.tag, "salary": self.salary or "",
+                  "closing": self.closing or "", "q": self.q, "sort": "" if self.sort == "newest" else self.sort,
+                  "page": "" if self.page == 1 else self.page}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in ("", None, False)}
+
+
+def parse_filters(args) -> tuple[BoardFilters, list[str]]:
+    """Filters from a query string; each unknown value is ignored and named in a note."""
+    notes: list[str] = []
+
+    def choice(name: str, allowed, what: str) -> str:
+        value = args.get(name, "")[:64]
+        if value and value not in allowed:
+            notes.append(f"No {what} called “{value}”; that filter was ignored.")
+            return ""
+        return value
+
+    def number(name: str, allowed, what: str) -> int | None:
+        value = args.get(name, "")[:12]
+        if not value:
+            return None
+        if value.isascii() and value.isdigit() and int(value) in allowed:
+            return int(value)
+        notes.append(f"“{value}” is not a {what} this board offers; that filter was ignored.")
+        return None
+
+    sort = args.get("sort", "newest")
+    page = args.get("page", "")
+    return BoardFilters(
+        kind=choice("kind", Seeking.KINDS, "kind of opening"), level=choice("level", Seeking.LEVELS, "level"),
+        sector=choice("sector", Sector.ALL, "sector"), region=args.get("region", "")[:64],
+        remote=args.get("remote") == "1", tag=args.get("tag", "")[:80],
+        salary=number("salary", SALARY_FLOORS, "salary floor"), closing=number("closing", CLOSING_DAYS, "closing window"),
+        q=" ".join(args.get("q", "").split())[:100], sort=sort if sort in SORTS else "newest",
+        page=min(int(page), 10_000) if page.isascii() and page.isdigit() and int(page) > 0 else 1), notes
+
+
+def _like(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _tagged(tag_ids: list[int]) -> ColumnElement[bool]:
+    return exists(select(OpportunityTag.tag_id).where(OpportunityTag.opportunity_id == Opportunity.id,
+                                                      OpportunityTag.tag_id.in_(tag_ids))).correlate(Opportunity)
+
+
+def salary_reaches(floor: int) -> ColumnElement[bool]:
+    """SQL: the opening pays at least ``floor`` at the top of its range (unpaid openings never do)."""
+    return func.coalesce(Opportunity.salary_max, Opportunity.salary_min, 0) >= floor
+
+
+def closes_within(days: int, today: date) -> ColumnElement[bool]:
+    return Opportunity.closes_on <= today + timedelta(days=days)
+
+
+class _Conditions:
+    def __init__(self, filters: BoardFilters, ref: Reference, today: date, notes: list[str]):
+        self.base = [Opportunity.listed_sql(today)]
+        self.by_dimension: dict[str, ColumnElement[bool]] = {}
+        self.notes = notes
+        for name in ("kind", "level", "sector"):
+            if getattr(filters, name):
+                self.by_dimension[name] = getattr(Opportunity, name) == getattr(filters, name)
+        if filters.region:
+            ids = ref.region_ids(filters.region)
+            if ids:
+                self.by_dimension["region"] = Opportunity.region_id.in_(ids)
+            else:
+                notes.append(f"No region called “{filters.region}”; that filter was ignored.")
+        if filters.remote:
+            self.by_dimension["remote"] = Opportunity.remote == true()
+        if filters.tag:
+            tag = ref.tag(filters.tag)
+            if tag is None:
+                notes.append(f"No tag called “{filters.tag}”; that filter was ignored.")
+            else:
+                self.by_dimension["tag"] = _tagged(ref.tag_subtree(tag[1]))
+        if filters.salary:
+            self.by_dimension["salary"] = salary_reaches(filters.salary)
+        if filters.closing:
+            self.by_dimension["closing"] = closes_within(filters.closing, today)
+        words = filters.q.split()[:MAX_WORDS]
+        if words:
+            self.by_dimension["q"] = and_(*[or_(
+                Opportunity.title.ilike(_like(w), escape="\\"), Opportunity.organisation.ilike(_like(w), escape="\\"),
+                Opportunity.body_source.ilike(_like(w), escape="\\")) for w in words])
+
+    def all(self, *, skip: str = "") -> list[ColumnElement[bool]]:
+        return self.base + [c for d, c in self.by_dimension.items() if d != skip]
+
+
+def _board(*columns):
+    return select(*columns).select_from(Opportunity)
+
+
+def _facet_query(conditions: _Conditions, filters: BoardFilters, ref: Reference, today: date):
+    branches = [_board(literal(name), cast(getattr(Opportunity, name), String), func.count())
+                .where(*conditions.all(skip=name)).group_by(getattr(Opportunity, name))
+                for name in ("kind", "level", "sector")]
+    branches.append(_board(literal("region"), cast(metro_id(), String), func.count())
+                    .join(Region, Region.id == Opportunity.region_id)
+                    .where(*conditions.all(skip="region")).group_by(metro_id()))
+    chosen_metro = ref.selected_metro(filters.region)
+    if chosen_metro is not None:
+        branches.append(_board(literal("city"), cast(Opportunity.region_id, String), func.count())
+                        .where(*conditions.all(skip="region"),
+                               Opportunity.region_id.in_([c.id for c in ref.children_of(chosen_metro)]))
+                        .group_by(Opportunity.region_id))
+    branches.append(_board(literal("remote"), literal("1"), func.count())
+                    .where(*conditions.all(skip="remote"), Opportunity.remote == true()))
+    branches.append(_board(literal("tag"), Tag.slug, func.count())
+                    .join(OpportunityTag, OpportunityTag.opportunity_id == Opportunity.id)
+                    .join(Tag, Tag.id == OpportunityTag.tag_id)
+                    .where(*conditions.all(skip="tag")).group_by(Tag.slug))
+    for floor in SALARY_FLOORS:
+        branches.append(_board(literal("salary"), literal(str(floor)), func.count())
+                        .where(*conditions.all(skip="salary"), salary_reaches(floor)))
+    for days in CLOSING_DAYS:
+        branches.append(_board(literal("closing"), literal(str(days)), func.count())
+                        .where(*conditions.all(skip="closing"), closes_within(days, today)))
+    branches.append(_board(literal("total"), literal(""), func.count()).where(*conditions.all()))
+    return union_all(*branches)
+
+
+LABELS = {"kind": Seeking.KIND_LABELS, "level": Seeking.LEVEL_LABELS, "sector": Sector.LABELS,
+          "remote": {"1": "Remote"},
+          "salary": {str(f): f"${f // 1000}k or more" for f in SALARY_FLOORS},
+          "closing": {str(d): f"Closing within {d} days" for d in CLOSING_DAYS}}
+ORDER = {"kind": Seeking.KINDS, "level": Seeking.LEVELS, "sector": Sector.ALL, "remote": ("1",),
+         "salary": tuple(str(f) for f in SALARY_FLOORS), "closing": tuple(str(d) for d in CLOSING_DAYS)}
+
+
+def _facets(rows, filters: BoardFilters, ref: Reference) -> tuple[int, dict[str, list[FacetValue]]]:
+    by_id = {r.id: r for r in ref.regions.values()}
+    chosen_metro_id = getattr(ref.selected_metro(filters.region), "id", None)
+    chosen_tag = (ref.tag(filters.tag) or ("",))[0]
+    selected = {"kind": filters.kind, "level": filters.level, "sector": filters.sector,
+                "remote": "1" if filters.remote else "", "salary": str(filters.salary or ""),
+                "closing": str(filters.closing or "")}
+    facets: dict[str, list[FacetValue]] = {k: [] for k in (*LABELS, "region", "city", "tag")}
+    total = 0
+    for facet, key, count in rows:
+        if facet == "total":
+            total = count
+        elif facet in ("region", "city"):
+            region = by_id.get(int(key))
+            if region is not None and (facet == "city" or region.parent_id is None):
+                chosen = region.slug == filters.region or (facet == "region" and region.id == chosen_metro_id)
+                facets[facet].append(FacetValue(region.slug, region.name, count, chosen))
+        elif facet == "tag":
+            found = ref.tag(key)
+            if found:
+                facets["tag"].append(FacetValue(key, found[2], count, key == chosen_tag))
+        elif count and key in LABELS[facet]:
+            facets[facet].append(FacetValue(key, LABELS[facet][key], count, selected[facet] == key))
+    for name, values in facets.items():
+        if name in ORDER:
+            values.sort(key=lambda v, keys=ORDER[name]: keys.index(v.key))
+        else:
+            values.sort(key=lambda v: (-v.count, v.label))
+    return total, facets
+
+
+@dataclass
+class Board:
+    openings: list[Opportunity]
+    total: int
+    page: int
+    pages: int
+    facets: dict[str, list[FacetValue]]
+    notes: list[str]
+    region_metro: object
+
+
+def load(ids: list[int]) -> list[Opportunity]:
+    """Openings by id, in that order, with what a row shows."""
+    if not ids:
+        return []
+    found = {o.id: o for o in db.session.scalars(
+        select(Opportunity).options(joinedload(Opportunity.region).joinedload(Region.parent),
+                                    selectinload(Opportunity.tags))
+        .where(Opportunity.id.in_(ids))).unique()}
+    return [found[i] for i in ids if i in found]
+
+
+def board(filters: BoardFilters, notes: list[str] | None = None, *, today: date | None = None) -> Board:
+    today = today or date.today()
+    ref = reference()
+    conditions = _Conditions(filters, ref, today, list(notes or []))
+    total, facets = _facets(db.session.execute(_facet_query(conditions, filters, ref, today)).all(), filters, ref)
+    pages = max(math.ceil(total / PER_PAGE), 1)
+    page = min(max(filters.page, 1), pages)
+    order = ((Opportunity.closes_on.asc(), Opportunity.id.asc()) if filters.sort == "closing"
+             else (Opportunity.published_at.desc(), Opportunity.id.desc()))
+    ids = list(db.session.scalars(_board(Opportunity.id).where(*conditions.all()).order_by(*order)
+                                  .offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
+    return Board(load(ids), total, page, pages, facets, conditions.notes, ref.selected_metro(filters.region))
