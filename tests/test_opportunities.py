@@ -482,3 +482,66 @@ def test_an_application_keeps_what_was_sent_when_the_profile_changes(member_clie
     member.headline = "Chief of staff"
     db.session.commit()
     assert db.session.scalar(select(Application)).shared == {"headline": "Data lead"}
+
+
+# --- where openings show up ------------------------------------------------------------------
+
+def test_home_shows_opportunities_that_fit_the_member(app, member_client, openings, taxonomy, regions):
+    member = db.session.get(User, member_client.user.id)
+    member.region_id = regions["chicago"].id
+    member.expertise = [taxonomy["talent-pipeline"]]
+    db.session.commit()
+    home = visible(member_client.get("/"))
+    assert "Opportunities for you" in home
+    section = home[home.index("Opportunities for you"):home.index("Every opening")]
+    # Residency Fellow: a child tag of talent pipeline and in Chicago; Talent Director: the tag;
+    # the Data Strategy RFP: Chicago. Nothing in Denver without the tag.
+    assert section.index("Residency Fellow") < section.index("Talent Director")
+    assert "Data Strategy RFP" in section
+    assert "Chief Data Officer" not in section and "School Board Seat" not in section
+
+
+def test_home_says_nothing_about_opportunities_for_a_member_with_no_region_or_expertise(member_client, openings):
+    assert "Opportunities for you" not in visible(member_client.get("/"))
+
+
+def test_a_region_page_lists_its_open_openings(member_client, openings):
+    page = visible(member_client.get("/regions/denver"))
+    section = page[page.index("Openings in Denver"):]
+    assert "Chief Data Officer" in section and "Data Analyst" in section and "School Board Seat" in section
+    assert "Expired Analyst" not in section and "Held Analyst" not in section and "Residency Fellow" not in section
+
+
+# --- saved searches --------------------------------------------------------------------------
+
+def test_a_saved_search_mails_each_new_match_once(app, member_client, openings, poster, regions, runner, mailbox):
+    response = member_client.submit("/opportunities/alerts", data={"query": "region=denver&kind=full_time&page=3"})
+    assert response.status_code == 303
+    mine = visible(member_client.get("/opportunities/mine"))
+    assert "Full-time role · Denver" in mine
+    assert runner.invoke(args=["opportunities", "sweep"]).exit_code == 0
+    assert not [m for m in mailbox() if "New openings" in m]          # nothing new since it was saved
+    services.create(poster=poster, data=_data("Data Engineer", region=regions["aurora"]), publish=True)
+    services.create(poster=poster, data=_data("Board Treasurer", kind="board", salary=None,
+                                              region=regions["denver"]), publish=True)
+    runner.invoke(args=["opportunities", "sweep"])
+    runner.invoke(args=["opportunities", "sweep"])
+    mails = [m for m in mailbox() if "New openings" in m]
+    assert len(mails) == 1
+    assert "Data Engineer" in mails[0] and "Board Treasurer" not in mails[0]
+    assert "To: maria@example.org" in mails[0]
+
+
+def test_a_member_deletes_a_saved_search_and_no_one_else_can(app, member_client, openings, make_user):
+    member_client.submit("/opportunities/alerts", data={"query": "remote=1"})
+    alert_id = int(re.search(r"/opportunities/alerts/(\d+)/delete", member_client.get("/opportunities/mine")
+                             .get_data(as_text=True)).group(1))
+    other = app.test_client().sign_in_as(make_user(username="otto"))
+    assert other.submit(f"/opportunities/alerts/{alert_id}/delete").status_code == 404
+    assert member_client.submit(f"/opportunities/alerts/{alert_id}/delete").status_code == 303
+    assert "Remote" not in visible(member_client.get("/opportunities/mine")).split("Saved searches")[1].split("Openings I posted")[0]
+
+
+def test_employers_cannot_save_searches(app, make_user, openings):
+    employer = app.test_client().sign_in_as(make_user(username="dpsjobs", role=Role.EMPLOYER))
+    assert employer.submit("/opportunities/alerts", data={"query": "remote=1"}).status_code == 403

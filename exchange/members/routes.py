@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, make_response, render_template, request, url_for
 from flask_login import current_user
 
@@ -8,6 +10,7 @@ from ..fragments import fragment
 from ..htmx import hx_redirect, is_htmx, vary_on_htmx
 from ..models import Offer, Sector, Visibility
 from ..moderation.forms import SuspendForm
+from ..opportunities import services as opportunities
 from ..permissions import (can_contact, can_edit_profile, can_moderate, can_suspend, member_required, require,
                            require_found)
 from ..taxonomy.forms import read_tags
@@ -176,5 +179,9 @@ def region(slug: str):
     writing = fragment("region-writing", place.slug, audience.key, render=lambda: render_template(
         "members/_region_writing.html", place=place, writing=services.region_writing(
             ref.region_ids(place.slug), audience)))
+    today = date.today()
+    openings = fragment("region-openings", place.slug, today.isoformat(), render=lambda: render_template(
+        "opportunities/_region.html", place=place, today=today,
+        openings=opportunities.in_region(ref.region_ids(place.slug), today=today)))
     return vary_on_htmx(make_response(render_template("members/region.html", place=place, head=head,
-                                                      directory=html, writing=writing)))
+                                                      directory=html, writing=writing, openings=openings)))

@@ -5,6 +5,7 @@ The modules name each other's classes only for type checkers (relationships reso
 so none imports another at run time; importing this package maps them all.
 """
 from .accounts import AccountToken, Affiliation, ContactRequest, MemberExpertise, MemberOffer, Program, Region, User
+from .alerts import OpportunityAlert
 from .common import Offer, Role, Sector, Status, Visibility, utcnow
 from .curation import Collection, CollectionItem, FeaturedPractice
 from .discussions import Category, Post, Thread
@@ -24,5 +25,5 @@ __all__ = [
     "Visibility", "utcnow",
     "EmployerKind", "EmployerProfile", "Seeking", "TalentBlock", "TalentProfile", "TalentRegion", "TalentView",
     "TalentWish",
-    "Application", "Opportunity", "OpportunityFlag", "OpportunityTag",
+    "Application", "Opportunity", "OpportunityAlert", "OpportunityFlag", "OpportunityTag",
 ]

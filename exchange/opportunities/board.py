@@ -234,6 +234,32 @@ def load(ids: list[int]) -> list[Opportunity]:
     return [found[i] for i in ids if i in found]
 
 
+def new_matches(filters: BoardFilters, since, *, today: date | None = None, limit: int = 20) -> list[Opportunity]:
+    """Listed openings matching ``filters`` published after ``since``, newest first (saved searches)."""
+    today = today or date.today()
+    conditions = _Conditions(filters, reference(), today, [])
+    ids = list(db.session.scalars(_board(Opportunity.id).where(*conditions.all(), Opportunity.published_at > since)
+                                  .order_by(Opportunity.published_at.desc(), Opportunity.id.desc()).limit(limit)))
+    return load(ids)
+
+
+def describe(filters: BoardFilters) -> str:
+    """A saved search in words: "Full-time role · Denver · $100k or more · “data”"."""
+    ref = reference()
+    parts = [LABELS[name][getattr(filters, name)] for name in ("kind", "level", "sector") if getattr(filters, name)]
+    if filters.region in ref.regions:
+        parts.append(ref.regions[filters.region].name)
+    if filters.remote:
+        parts.append("Remote")
+    if filters.tag and ref.tag(filters.tag):
+        parts.append(ref.tag(filters.tag)[2])
+    if filters.salary:
+        parts.append(LABELS["salary"][str(filters.salary)])
+    if filters.q:
+        parts.append(f"“{filters.q}”")
+    return " · ".join(parts) or "Every new opening"
+
+
 def board(filters: BoardFilters, notes: list[str] | None = None, *, today: date | None = None) -> Board:
     today = today or date.today()
     ref = reference()

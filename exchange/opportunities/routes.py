@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
 from ..feeds import atom_response, feed_key, require_feed_reader
@@ -15,7 +17,7 @@ from ..models import Opportunity, Region
 from ..permissions import (board_required, can_apply, can_flag_opportunity, can_manage_opportunity,
                            can_moderate_opportunities, can_view_opportunity, is_member, require, require_found)
 from ..taxonomy.forms import read_tags
-from . import applications, board, services
+from . import alerts, applications, board, services
 from .forms import STATUS_NOTES, ApplicationStatusForm, ApplyForm, OpeningFlagForm, OpeningForm, ReasonForm
 
 bp = Blueprint("opportunities", __name__)
@@ -26,6 +28,7 @@ bp = Blueprint("opportunities", __name__)
 def index():
     filters, notes = board.parse_filters(request.args)
     return render("opportunities/index.html", "opportunities/_board.html", filters=filters,
+                  alert_query=alerts.canonical(request.args)[0],
                   result=board.board(filters, notes), sorts=board.SORTS, today=date.today(),
                   feed_url=url_for("opportunities.feed", key=feed_key(current_user), _external=True)
                   if is_member(current_user) else None)
@@ -264,5 +267,31 @@ def move_application(application_id: int):
 @bp.route("/opportunities/mine")
 @board_required
 def mine():
+    member = is_member(current_user)
     return render_template("opportunities/mine.html", openings=services.mine(current_user), today=date.today(),
-                           applications=applications.of_member(current_user) if is_member(current_user) else [])
+                           applications=applications.of_member(current_user) if member else [],
+                           alerts=alerts.of_member(current_user) if member else [])
+
+
+# --- saved searches --------------------------------------------------------------------------
+
+@bp.route("/opportunities/alerts", methods=["POST"])
+@board_required
+def save_alert():
+    require(is_member(current_user), "Saved searches are for members.")
+    query = request.form.get("query", "")[:500]
+    try:
+        alert = alerts.save(member=current_user, args=MultiDict(parse_qsl(query)))
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Saved: we'll email you new openings for “{alert.label}”.", "success")
+    return hx_redirect(url_for("opportunities.index") + (f"?{query}" if query else ""))
+
+
+@bp.route("/opportunities/alerts/<int:alert_id>/delete", methods=["POST"])
+@board_required
+def delete_alert(alert_id: int):
+    require_found(alerts.delete(member=current_user, alert_id=alert_id) or None)
+    flash("Deleted: no more mail for that search.", "success")
+    return hx_redirect(url_for("opportunities.mine"))

@@ -11,12 +11,12 @@ from sqlalchemy import delete, select
 from ..database import transaction
 from ..extensions import db
 from ..models import SearchOutbox
-from ..opportunities import services as opportunities
+from ..opportunities import alerts as opportunity_alerts, services as opportunities
 from . import documents, outbox
 from .backend import get_backend
 
 search_cli = AppGroup("search", help="The full-text search index.")
-CHORES_EVERY = 600  # seconds between the worker's periodic chores (expiring openings)
+CHORES_EVERY = 600  # seconds between the worker's periodic chores (expiring openings, saved-search mail)
 
 
 def reindex(*, progress: bool = False) -> int:
@@ -81,8 +81,9 @@ def worker(interval: float, once: bool) -> None:
             last_chores = time.monotonic()
             try:
                 expired = opportunities.expire_past_closing()
+                opportunity_alerts.send_due()
             except Exception:  # noqa: BLE001 - a chore that fails is tried again at the next round
-                current_app.logger.exception("worker: expiring openings failed, will retry")
+                current_app.logger.exception("worker: opportunity chores failed, will retry")
                 db.session.rollback()
                 expired = 0
             if expired:
