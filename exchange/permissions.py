@@ -282,6 +282,7 @@ def _guard(allowed, refusal: str):
             require(allowed(current_user), refusal)
             return view(*args, **kwargs)
 
+        wrapped.requires = allowed  # which rule guards the view (tests walk the url map by it)
         return wrapped
 
     return decorator

@@ -17,12 +17,9 @@ from tests.conftest import PASSWORD
 from tests.helpers import visible
 
 ROLES = ("anonymous", "pending member", "member", "pending employer", "employer", "moderator", "admin")
-_GUARD = permissions.member_required(lambda: None).__code__
-
-
 def _behind_member_required(view) -> bool:
     while view is not None:
-        if getattr(view, "__code__", None) is _GUARD:
+        if getattr(view, "requires", None) is permissions.is_member:
             return True
         view = getattr(view, "__wrapped__", None)
     return False

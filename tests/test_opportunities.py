@@ -545,3 +545,28 @@ def test_a_member_deletes_a_saved_search_and_no_one_else_can(app, member_client,
 def test_employers_cannot_save_searches(app, make_user, openings):
     employer = app.test_client().sign_in_as(make_user(username="dpsjobs", role=Role.EMPLOYER))
     assert employer.submit("/opportunities/alerts", data={"query": "remote=1"}).status_code == 403
+
+
+ROLE_MATRIX = {  # role -> (board, new, mine, opening, applicants, feed without a key)
+    "anonymous": (302, 302, 302, 302, 302, 403),
+    "pending member": (403, 403, 403, 403, 403, 403),
+    "member": (200, 200, 200, 200, 403, 200),
+    "pending employer": (403, 403, 403, 403, 403, 403),
+    "employer": (200, 200, 200, 200, 403, 403),
+    "moderator": (200, 200, 200, 200, 200, 200),
+    "admin": (200, 200, 200, 200, 200, 200),
+}
+
+
+@pytest.mark.parametrize("role", ROLE_MATRIX)
+def test_every_opportunity_route_answers_each_role(app, make_user, openings, role):
+    kinds = {"anonymous": None, "pending member": dict(status=Status.PENDING),
+             "member": {}, "pending employer": dict(role=Role.EMPLOYER, status=Status.PENDING),
+             "employer": dict(role=Role.EMPLOYER), "moderator": dict(role=Role.MODERATOR), "admin": dict(role=Role.ADMIN)}
+    client = app.test_client()
+    if kinds[role] is not None:
+        client.sign_in_as(make_user(username=role.replace(" ", ""), **kinds[role]))
+    analyst = openings["Data Analyst"].id
+    urls = ("/opportunities", "/opportunities/new", "/opportunities/mine", f"/opportunities/{analyst}",
+            f"/opportunities/{analyst}/applicants", "/opportunities.atom")
+    assert tuple(client.get(url).status_code for url in urls) == ROLE_MATRIX[role]
