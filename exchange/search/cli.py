@@ -30,7 +30,7 @@ def reindex(*, progress: bool = False) -> int:
     with outbox.indexer_lock():
         db.session.rollback()  # read from the moment the lock is held
         covered = list(db.session.scalars(select(SearchOutbox.id)))
-        plan = [(doctype, documents.all_ids(doctype)) for doctype in (documents.THREAD, documents.MEMBER)]
+        plan = [(doctype, documents.all_ids(doctype)) for doctype in documents.DOCTYPES]
         total = sum(len(ids) for _, ids in plan)
 
         def batches(bar):

@@ -1,20 +1,21 @@
 """What gets indexed: one document per thread (its title, every visible post, its tags with
-their aliases, category, authors and region) and one per active member.
+their aliases, category, authors and region), one per active member and one per listed opening
+(its title, organisation, description, tags with their aliases, region and metro, kind and level).
 
 This is the single place that decides what a reader may find. Drafts, hidden posts and
 members who are not active are left out, so no backend can show them in results or
 snippets; a thread whose opening post is hidden is left out whole (its title belongs to that
 post, and moderation takes such a thread out of every list). Member documents, and the
 author's region in thread documents, hold only fields every member may see
-(members/privacy.py decides).
-``listed_threads`` and ``listed_members`` say the same in SQL, for the hits a stale index
-may still return.
+(members/privacy.py decides). An opening is indexed while it is listed (``Opportunity.listed_sql``).
+``listed_threads``, ``listed_members`` and ``listed_opportunities`` say the same in SQL, for the
+hits a stale index may still return.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -22,20 +23,22 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..extensions import db
 from ..markup import plain_text
 from ..members import privacy
-from ..models import Affiliation, Post, Practice, Region, Sector, Tag, Thread, ThreadTag, User
+from ..models import (Affiliation, Opportunity, Post, Practice, Region, Sector, Seeking, Tag, Thread, ThreadTag,
+                      User)
 from ..taxonomy import tree
 
 THREAD = "thread"
 MEMBER = "member"
 OPPORTUNITY = "opportunity"
 BATCH = 200
+DOCTYPES = (THREAD, MEMBER, OPPORTUNITY)  # every doctype the index holds, in the order a rebuild writes them
 
 
 @dataclass
 class Document:
     doctype: str
     id: int
-    kind: str                      # practice | discussion | member
+    kind: str                      # practice | discussion | member | opportunity
     title: str
     body: str
     tagtext: str = ""              # tag names and every alias
@@ -64,6 +67,12 @@ def listed_threads() -> ColumnElement[bool]:
     """SQL: the threads search may show. Published only: a thread whose opening post is held or
     hidden is not (moderation gives it the held or hidden status), nor a merged one."""
     return Thread.listed_sql()
+
+
+def listed_opportunities() -> ColumnElement[bool]:
+    """SQL: the openings search may show: open, not hidden, not past their closing date (even before
+    the sweep marks them expired). Evaluated afresh each time: the date moves."""
+    return Opportunity.listed_sql(date.today())
 
 
 def _tags_by_thread(thread_ids: list[int]) -> dict[int, list[Tag]]:
@@ -169,12 +178,49 @@ def member_document(user: User, parents: dict[int, int] | None = None) -> Docume
     )
 
 
+def opportunity_documents(opening_ids: list[int]) -> tuple[list[Document], list[int]]:
+    """(documents for the listed openings among ``opening_ids``; the ids to drop from the index).
+
+    An opening is filed under its tags' ancestors too, as member expertise is, and under its region
+    and that region's metro, so ``region:metro`` finds an opening in one of the metro's cities. Who
+    posted it is not on the opening's page, so it is not indexed either (no ``@poster``)."""
+    docs: list[Document] = []
+    parents = tree.parents_by_id()
+    for start in range(0, len(opening_ids), BATCH):
+        openings = db.session.scalars(
+            select(Opportunity).options(joinedload(Opportunity.region).joinedload(Region.parent),
+                                        selectinload(Opportunity.tags).selectinload(Tag.aliases))
+            .where(Opportunity.id.in_(opening_ids[start:start + BATCH]), listed_opportunities()))
+        docs += [opportunity_document(o, parents) for o in openings]
+    found = {d.id for d in docs}
+    return docs, [i for i in opening_ids if i not in found]
+
+
+def opportunity_document(opening: Opportunity, parents: dict[int, int]) -> Document:
+    regions = [r for r in (opening.region, opening.region.parent if opening.region else None) if r]
+    return Document(
+        doctype=OPPORTUNITY, id=opening.id, kind=OPPORTUNITY, title=opening.title,
+        body=plain_text(opening.body_html),
+        tagtext=" ".join([t.name for t in opening.tags] + [a.name for t in opening.tags for a in t.aliases]),
+        meta=" ".join(filter(None, [
+            opening.organisation, *(r.name for r in regions), "Remote" if opening.remote else "",
+            Seeking.KIND_LABELS.get(opening.kind, ""), Seeking.LEVEL_LABELS.get(opening.level, ""),
+            Sector.LABELS.get(opening.sector, ""), OPPORTUNITY])),
+        tag_ids=tree.with_ancestors([t.id for t in opening.tags], parents),
+        region_ids=sorted({r.id for r in regions}), created=opening.published_at or opening.created_at,
+    )
+
+
 def all_ids(doctype: str) -> list[int]:
     if doctype == THREAD:
         return list(db.session.scalars(select(Thread.id).where(listed_threads()).order_by(Thread.id)))
+    if doctype == OPPORTUNITY:
+        return list(db.session.scalars(select(Opportunity.id).where(listed_opportunities()).order_by(Opportunity.id)))
     return list(db.session.scalars(select(User.id).where(listed_members()).order_by(User.id)))
 
 
 def documents(doctype: str, ids: list[int]) -> tuple[list[Document], list[int]]:
+    if doctype == OPPORTUNITY:
+        return opportunity_documents(ids)
     return (thread_documents if doctype == THREAD else member_documents)(ids)
 

@@ -8,6 +8,7 @@ turns that into escaped HTML with ``<mark>``, so no engine's output reaches a pa
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -41,6 +42,11 @@ class Results:
     complete: bool = True  # False when a time limit cut counting short
 
 
+def doctypes_of(doctype: str | Sequence[str]) -> tuple[str, ...]:
+    """A search's doctypes: one (``"member"``) or several searched together (threads and openings)."""
+    return (doctype,) if isinstance(doctype, str) else tuple(doctype)
+
+
 def snippet_html(snippet: str) -> Markup:
     text = str(escape(snippet))
     return Markup(text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
@@ -54,9 +60,10 @@ class SearchBackend(ABC):
     applies_in_transaction = False
 
     @abstractmethod
-    def search(self, plan: Plan, *, doctype: str, sort: str = RELEVANCE, page: int = 1,
+    def search(self, plan: Plan, *, doctype: str | Sequence[str], sort: str = RELEVANCE, page: int = 1,
                per_page: int = 20, facets: bool = True) -> Results:
-        """One page of ``doctype`` documents matching ``plan``, with facet counts when asked."""
+        """One page of ``doctype`` documents (or of several doctypes, ranked together) matching
+        ``plan``, with facet counts when asked."""
 
     @abstractmethod
     def apply(self, docs: list[Document], deletes: list[str]) -> None:

@@ -1,6 +1,6 @@
 """Search intents: queued by services in their own transaction, drained by one indexer.
 
-Services call ``queue_threads``/``queue_members``/``queue_tagged`` inside ``with
+Services call ``queue_threads``/``queue_members``/``queue_opportunities``/``queue_tagged`` inside ``with
 transaction():``. Just before that transaction commits, the intents are written to
 ``search_outbox`` (or, for a backend that lives in the same database, applied right there),
 so they commit or roll back with the change itself.
@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from ..database import transaction
 from ..extensions import db
-from ..models import MemberExpertise, Post, SearchOutbox, Thread, ThreadTag
+from ..models import MemberExpertise, OpportunityTag, Post, SearchOutbox, Thread, ThreadTag
 from . import documents
 from .backend import get_backend
 
@@ -61,12 +61,14 @@ def queue_opportunities(*opportunity_ids: int) -> None:
 
 
 def queue_tagged(tag_ids: list[int]) -> None:
-    """Every thread filed under these tags and every member with them as expertise (their names or
-    aliases changed: both documents carry them)."""
+    """Every thread and opening filed under these tags and every member with them as expertise (their
+    names or aliases changed: all three documents carry them)."""
     if tag_ids:
         queue_threads(*db.session.scalars(select(ThreadTag.thread_id).where(ThreadTag.tag_id.in_(tag_ids)).distinct()))
         queue_members(*db.session.scalars(
             select(MemberExpertise.user_id).where(MemberExpertise.tag_id.in_(tag_ids)).distinct()))
+        queue_opportunities(*db.session.scalars(
+            select(OpportunityTag.opportunity_id).where(OpportunityTag.tag_id.in_(tag_ids)).distinct()))
 
 
 def queue_authored(*user_ids: int) -> None:
@@ -108,7 +110,7 @@ def _apply(intents) -> int:
     if get_backend().applies_in_transaction:
         _lock_threads(sorted(i for t, i in intents if t == documents.THREAD))
     docs, deletes = [], []
-    for doctype in (documents.THREAD, documents.MEMBER):
+    for doctype in documents.DOCTYPES:
         ids = sorted(i for t, i in intents if t == doctype)
         if ids:
             found, missing = documents.documents(doctype, ids)

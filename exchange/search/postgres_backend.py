@@ -35,9 +35,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..database import transaction
 from ..extensions import db
-from .interface import MARK_END, MARK_START, NEWEST, Hit, Results, SearchBackend, SearchUnavailable
+from .interface import MARK_END, MARK_START, NEWEST, Hit, Results, SearchBackend, SearchUnavailable, doctypes_of
 from .analysis import phrase_pairs, word_pairs
-from .documents import THREAD, Document, key
+from .documents import THREAD, Document
 from .plan import Plan
 
 FACET_SAMPLE = 500      # counts stop here ("500+"): counting every match of a common word costs more than it tells
@@ -113,14 +113,15 @@ def _ids(values: list[int]):
     return array([literal(v, Integer) for v in values], type_=Integer)
 
 
-def conditions(plan: Plan, doctype: str, *, first_matches: bool = False) -> tuple[list, object | None]:
+def conditions(plan: Plan, doctype: str | tuple[str, ...], *, first_matches: bool = False) -> tuple[list, object | None]:
     """(WHERE conditions, the combined tsquery for ranking and snippets or None).
 
     ``first_matches``: for a statement that takes the first matches in any order (the facet
     sample, the count): phrases over threads, whose pairs are out of line, read the pairs index.
     """
-    where = [D.doctype == doctype]
-    by_index = first_matches and doctype == THREAD
+    doctypes = doctypes_of(doctype)
+    where = [D.doctype == doctypes[0] if len(doctypes) == 1 else D.doctype.in_(doctypes)]
+    by_index = first_matches and THREAD in doctypes
     ranking = None
     for clause in plan.clauses:
         tsq = _tsquery(clause.words, clause.phrase)
@@ -161,7 +162,7 @@ class PostgresBackend(SearchBackend):
     def __init__(self):
         self._health: tuple[float, str] | None = None
 
-    def search(self, plan: Plan, *, doctype: str, sort: str = "relevance", page: int = 1,
+    def search(self, plan: Plan, *, doctype: str | tuple[str, ...], sort: str = "relevance", page: int = 1,
                per_page: int = 20, facets: bool = True) -> Results:
         if plan.is_empty:
             return Results()
@@ -173,13 +174,14 @@ class PostgresBackend(SearchBackend):
             self._health = (time.monotonic(), "degraded")
             raise SearchUnavailable(f"the search documents cannot be read: {error!r}") from error
 
-    def _search(self, plan: Plan, doctype: str, sort: str, page: int, per_page: int, facets: bool) -> Results:
-        where, ranking = conditions(plan, doctype)
+    def _search(self, plan: Plan, doctype: str | tuple[str, ...], sort: str, page: int, per_page: int,
+                facets: bool) -> Results:
+        _, ranking = conditions(plan, doctype)
         first_matches, _ = conditions(plan, doctype, first_matches=True)
         results = Results()
-        matched = select(D.doc_id, D.kind, D.tag_ids, D.region_ids, D.category_id).where(and_(*first_matches)) \
+        matched = select(D.key, D.kind, D.tag_ids, D.region_ids, D.category_id).where(and_(*first_matches)) \
             .limit(FACET_SAMPLE + 1).cte("matched")
-        found_ids: list[int] = []
+        found_keys: list[str] = []
         if facets:
             rows = db.session.execute(union_all(
                 select(literal("total"), literal(""), func.count()).select_from(matched),
@@ -188,13 +190,13 @@ class PostgresBackend(SearchBackend):
                 _unnest_counts(matched, "region", matched.c.region_ids),
                 select(literal("category"), func.cast(matched.c.category_id, Text), func.count())
                 .where(matched.c.category_id.is_not(None)).group_by(matched.c.category_id),
-                # The matching ids too: when they are all of them, the page is read by id, not matched again.
-                select(literal("id"), func.cast(matched.c.doc_id, Text), literal(1)),
+                # The matching keys too: when they are all of them, the page is read by key, not matched again.
+                select(literal("id"), matched.c.key, literal(1)),
             )).all()
             results.facets = {name: {} for name in ("kind", "tag", "region", "category")}
             for name, value, count in rows:
                 if name == "id":
-                    found_ids.append(int(value))
+                    found_keys.append(value)
                 elif name == "total":
                     results.total = count
                 else:
@@ -208,10 +210,12 @@ class PostgresBackend(SearchBackend):
         ranked = ranking is not None and sort != NEWEST and results.complete and results.total <= RANK_LIMIT
         score = func.ts_rank_cd(D.tsv, ranking, 1) if ranked else literal(0.0)
         order = [desc(score), desc(D.created)] if ranked else [desc(D.created)]
-        position = func.row_number().over(order_by=order).label("position")
-        on_page = [D.key.in_([key(doctype, i) for i in found_ids])] if results.complete and found_ids else where
-        page_rows = select(D.doc_id, D.doctype, D.title, D.body, score.label("score"), position) \
-            .where(and_(*on_page)).order_by(*order).offset((page - 1) * per_page).limit(per_page).subquery()
+        if results.complete and found_keys:
+            position = func.row_number().over(order_by=order).label("position")
+            page_rows = select(D.doc_id, D.doctype, D.title, D.body, score.label("score"), position) \
+                .where(D.key.in_(found_keys)).order_by(*order).offset((page - 1) * per_page).limit(per_page).subquery()
+        else:
+            page_rows = _page_rows(plan, doctype, order, score, page, per_page)
         marks = f"StartSel={MARK_START}, StopSel={MARK_END}"
         if ranking is not None:
             # ts_headline parses all it is given: give it a window that starts a little before the
@@ -273,6 +277,25 @@ class PostgresBackend(SearchBackend):
                 count += len(batch)
         self._health = None
         return count
+
+
+def _page_rows(plan: Plan, doctype: str | tuple[str, ...], order: list, score, page: int, per_page: int):
+    """One page of matches in ``order``, matched afresh. Several doctypes are read one by one and
+    merged: ``doctype IN (...)`` could not walk the (doctype, created) index newest first and stop
+    at the page; each doctype's own statement does, and the merge sorts a few pages' rows only."""
+    doctypes = doctypes_of(doctype)
+    if len(doctypes) == 1:
+        return select(D.doc_id, D.doctype, D.title, D.body, score.label("score"),
+                      func.row_number().over(order_by=order).label("position")) \
+            .where(and_(*conditions(plan, doctype)[0])).order_by(*order) \
+            .offset((page - 1) * per_page).limit(per_page).subquery()
+    each = union_all(*(select(D.doc_id, D.doctype, D.title, D.body, D.created, score.label("score"))
+                       .where(and_(*conditions(plan, one)[0])).order_by(*order).limit(page * per_page)
+                       for one in doctypes)).subquery()
+    merged = [desc(each.c.score), desc(each.c.created)] if len(order) > 1 else [desc(each.c.created)]
+    return select(each.c.doc_id, each.c.doctype, each.c.title, each.c.body, each.c.score,
+                  func.row_number().over(order_by=merged).label("position")) \
+        .order_by(*merged).offset((page - 1) * per_page).limit(per_page).subquery()
 
 
 def _unnest_counts(matched, name: str, column):

@@ -9,9 +9,9 @@ quote is dropped, a lone ``-`` is ignored, ``tag:`` with nothing after it is the
     "exact phrase"   the words next to each other
     -word, -"a b"    must not match
     tag:slug         filed under the tag (aliases and child tags count)
-    region:slug      written by members of the region (cities count for their metro)
+    region:slug      written by members of the region, or an opening there (cities count for their metro)
     author:name      @name works too
-    kind:practice    or kind:discussion
+    kind:practice    or kind:discussion, kind:opportunity (career openings)
     in:category      the category's slug
     before:YYYY-MM-DD, after:YYYY-MM-DD
 """
@@ -28,7 +28,9 @@ MAX_TERMS = 32  # words and phrases beyond this add cost, not precision
 
 OPERATORS = ("tag", "region", "author", "kind", "in", "before", "after")
 KINDS = {"practice": "practice", "practices": "practice", "discussion": "discussion",
-         "discussions": "discussion", "thread": "discussion", "threads": "discussion"}
+         "discussions": "discussion", "thread": "discussion", "threads": "discussion",
+         "opportunity": "opportunity", "opportunities": "opportunity", "opening": "opportunity",
+         "openings": "opportunity"}
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 _SLUG = re.compile(r"^[\w-]{1,80}$", re.UNICODE)

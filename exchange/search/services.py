@@ -1,4 +1,4 @@
-"""Searching: text in, a page of results out (threads and practices, or members).
+"""Searching: text in, a page of results out (threads, practices and openings, or members).
 
 Parse (query.py) → resolve (plan.py) → the configured backend → the objects behind the hits,
 loaded in a few queries, with facet values turned into links that narrow the query.
@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Affiliation, Category, Region, Tag, Thread, ThreadTag, User
+from ..models import Affiliation, Category, Opportunity, Region, Tag, Thread, ThreadTag, User
+from ..taxonomy import tree
 from . import documents, spelling
 from .backend import get_backend
 from .interface import NEWEST, RELEVANCE, Results, SearchUnavailable, snippet_html
@@ -22,9 +23,9 @@ from .query import MAX_QUERY, Query, parse, unparse
 PER_PAGE = 20
 MAX_PAGE = 1000  # /search clamps ?page= to this: PostgreSQL refuses an OFFSET beyond bigint
 FACET_VALUES = 8
-TABS = {"content": documents.THREAD, "members": documents.MEMBER}
+TABS = {"content": (documents.THREAD, documents.OPPORTUNITY), "members": (documents.MEMBER,)}
 SORTS = {RELEVANCE: "Best match", NEWEST: "Newest"}
-KIND_LABELS = {"practice": "Practices", "discussion": "Discussions"}
+KIND_LABELS = {"practice": "Practices", "discussion": "Discussions", "opportunity": "Opportunities"}
 
 
 @dataclass
@@ -37,10 +38,11 @@ class FacetValue:
 
 @dataclass
 class Result:
-    object: object      # a Thread or a User
+    object: object      # a Thread, an Opportunity or a User
     snippet: object     # Markup
     title: object = ""  # Markup: the title with matches marked, or empty
     via: list = field(default_factory=list)
+    doctype: str = documents.THREAD
 
 
 @dataclass
@@ -99,32 +101,54 @@ def search(text: str, *, tab: str = "content", sort: str = RELEVANCE, page: int 
 
 def _load(found: Results, tab: str, plan: Plan) -> list[Result]:
     """The objects behind the hits, as the database has them now: a hit the index has not caught
-    up with (a suspended member, a hidden opening post, a merged thread) is left out."""
-    ids = [h.id for h in found.hits]
+    up with (a suspended member, a hidden opening post, a merged thread, an opening closed, hidden
+    or past its closing date) is left out."""
+    ids: dict[str, list[int]] = {}
+    for hit in found.hits:
+        ids.setdefault(hit.doctype, []).append(hit.id)
     if not ids:
         return []
+    loaded: dict[tuple[str, int], tuple[object, set[int]]] = {}  # (object, the tags it is filed under)
     if tab == "content":
-        objects = {t.id: t for t in db.session.scalars(
-            select(Thread).options(joinedload(Thread.category), joinedload(Thread.author),
-                                   joinedload(Thread.practice),
-                                   selectinload(Thread.tag_links).joinedload(ThreadTag.tag))
-            .where(Thread.id.in_(ids), documents.listed_threads()))}
+        loaded.update(_threads(ids.get(documents.THREAD, [])))
+        loaded.update(_openings(ids.get(documents.OPPORTUNITY, []), with_ancestors=bool(plan.via)))
     else:
-        objects = {u.id: u for u in db.session.scalars(
+        loaded.update(((documents.MEMBER, u.id), (u, set())) for u in db.session.scalars(
             select(User).options(joinedload(User.region),
                                  selectinload(User.affiliations).joinedload(Affiliation.program))
-            .where(User.id.in_(ids), documents.listed_members()))}
+            .where(User.id.in_(ids.get(documents.MEMBER, [])), documents.listed_members())))
     results = []
     for hit in found.hits:
-        obj = objects.get(hit.id)
+        obj, filed = loaded.get((hit.doctype, hit.id), (None, set()))
         if obj is None:  # changed since it was indexed; the indexer will catch up
             continue
-        via = []
-        if tab == "content":
-            filed = {link.tag_id for link in obj.tag_links}
-            via = [v for v in plan.via if v.tag.id in filed]
-        results.append(Result(obj, snippet_html(hit.snippet), title=snippet_html(hit.title) if hit.title else "", via=via))
+        results.append(Result(obj, snippet_html(hit.snippet), title=snippet_html(hit.title) if hit.title else "",
+                              via=[v for v in plan.via if v.tag.id in filed], doctype=hit.doctype))
     return results
+
+
+def _threads(ids: list[int]):
+    if not ids:
+        return
+    for thread in db.session.scalars(
+            select(Thread).options(joinedload(Thread.category), joinedload(Thread.author), joinedload(Thread.practice),
+                                   selectinload(Thread.tag_links).joinedload(ThreadTag.tag))
+            .where(Thread.id.in_(ids), documents.listed_threads())):
+        yield (documents.THREAD, thread.id), (thread, {link.tag_id for link in thread.tag_links})
+
+
+def _openings(ids: list[int], *, with_ancestors: bool):
+    """Listed openings only (``Opportunity.listed_sql``): the index may still hold one closed, hidden,
+    held again or past its closing date. Its tags count with their ancestors, as the index files it."""
+    if not ids:
+        return
+    parents = tree.parents_by_id() if with_ancestors else {}
+    for opening in db.session.scalars(
+            select(Opportunity).options(joinedload(Opportunity.region).joinedload(Region.parent),
+                                        selectinload(Opportunity.tags))
+            .where(Opportunity.id.in_(ids), documents.listed_opportunities())):
+        filed = set(tree.with_ancestors([t.id for t in opening.tags], parents))
+        yield (documents.OPPORTUNITY, opening.id), (opening, filed)
 
 
 def _with(query: Query, **changes) -> str:

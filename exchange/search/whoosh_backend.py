@@ -94,7 +94,7 @@ class WhooshBackend(SearchBackend):
     def _searcher(self) -> searching.Searcher:
         return self._state().searcher
 
-    def search(self, plan: Plan, *, doctype: str, sort: str = "relevance", page: int = 1,
+    def search(self, plan: Plan, *, doctype: str | tuple[str, ...], sort: str = "relevance", page: int = 1,
                per_page: int = 20, facets: bool = True) -> Results:
         if plan.is_empty:
             return Results()

@@ -16,7 +16,7 @@ from datetime import datetime, time as day_time
 from whoosh import collectors, query as wq, searching
 
 from . import analysis, snippets
-from .interface import FACETS, NEWEST, Hit, Results
+from .interface import FACETS, NEWEST, Hit, Results, doctypes_of
 from .documents import MEMBER, THREAD
 from .plan import Plan
 
@@ -111,9 +111,10 @@ def text_bits(state: ReaderState, words: list[str], phrase: bool) -> int | None:
     return bits
 
 
-def matches(state: ReaderState, plan: Plan, doctype: str) -> int:
-    """The bitset of ``doctype`` documents the plan matches: its words, tags, filters and exclusions."""
-    allowed = state.bits("doctype", doctype)
+def matches(state: ReaderState, plan: Plan, doctype: str | tuple[str, ...]) -> int:
+    """The bitset of ``doctype`` documents (one or several doctypes) the plan matches: its words,
+    tags, filters and exclusions."""
+    allowed = _any(state, "doctype", doctypes_of(doctype))
     for clause in plan.clauses:
         text = text_bits(state, clause.words, clause.phrase)
         options = 0 if text is None and clause.tag_ids else (~0 if text is None else text)
@@ -186,7 +187,7 @@ def in_order(state: ReaderState, matched: int, limit: int, first: int = 0) -> li
     return (ahead + rest)[:limit]
 
 
-def search(state: ReaderState, plan: Plan, doctype: str, sort: str, page: int, per_page: int,
+def search(state: ReaderState, plan: Plan, doctype: str | tuple[str, ...], sort: str, page: int, per_page: int,
            facets: bool) -> Results:
     """One page of hits, with their snippets and marked titles, and the facet counts when asked."""
     matched = matches(state, plan, doctype)
