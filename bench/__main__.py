@@ -13,13 +13,13 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import dataset, directory, load, search
-from .server import Gunicorn, request, sign_in
+from . import dataset, directory, load, opportunities, search, talent
+from .server import Gunicorn, in_process, request, sign_in
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {"max_sql_per_page": 12, "thread_p95_ms": 50, "min_ratio_to_baseline": 0.35,
            "whoosh_fast_classes_p95_ms": 50, "whoosh_any_class_p95_ms": 150, "postgres_any_class_p95_ms": 50,
-           "whoosh_reindex_seconds": 300, "directory_p95_ms": 50}
+           "whoosh_reindex_seconds": 300, "directory_p95_ms": 50, "opportunities_p95_ms": 50, "talent_p95_ms": 50}
 WHOOSH_FAST_CLASSES = ("rare_word", "tag_filter", "region_filter")
 
 
@@ -32,6 +32,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--members", type=int, default=2_000)
     parser.add_argument("--threads", type=int, default=20_000)
     parser.add_argument("--posts", type=int, default=200_000)
+    parser.add_argument("--opportunities", type=int, default=10_000, help="openings in the pages dataset")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--duration", type=float, default=8, help="seconds of load per page")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) + 1, help="gunicorn workers")
@@ -47,6 +48,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL search backend")
     parser.add_argument("--skip-directory", action="store_true", help="skip the member directory section")
     parser.add_argument("--directory-members", type=int, default=100_000, help="members in the directory dataset")
+    parser.add_argument("--pool-share", type=float, default=0.05,
+                        help="share of the directory's members in the talent pool (0: no pool)")
+    parser.add_argument("--skip-talent", action="store_true", help="skip the talent pool pages")
+    parser.add_argument("--in-process-rounds", type=int, default=40,
+                        help="requests per board and pool page timed in-process (no load generator)")
     return parser.parse_args(argv)
 
 
@@ -55,12 +61,14 @@ def main(argv=None) -> int:
     database = HERE / "data" / "bench.db"
     if args.reuse and database.exists():
         dataset.migrate(database)
+        dataset.add_opportunities(database, count=args.opportunities, seed=args.seed)
         made = {**dataset.counts(database), "generate_seconds": None}
         log(f"Reusing {database}: {made}")
     else:
-        log(f"Generating {args.members:,} members, {args.threads:,} threads, {args.posts:,} posts...")
+        log(f"Generating {args.members:,} members, {args.threads:,} threads, {args.posts:,} posts, "
+            f"{args.opportunities:,} openings...")
         made = dataset.generate(database, members=args.members, threads=args.threads, posts=args.posts,
-                                seed=args.seed)
+                                opportunities=args.opportunities, seed=args.seed)
         log(f"  done in {made['generate_seconds']} s")
     category = dataset.busiest_category_slug(database)
     pages = {
@@ -71,6 +79,7 @@ def main(argv=None) -> int:
         "latest": "/threads",
         "practices": "/practices",
         "practices_filtered": "/practices?tag=talent-pipeline&setting=district",
+        **(opportunities.PAGES if made.get("opportunities") else {}),
     }
     results: dict = {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -80,8 +89,17 @@ def main(argv=None) -> int:
     }
     if not args.skip_pages:
         run_pages(args, database, pages, results)
+        if made.get("opportunities"):
+            log("  the board in-process...")
+            results.setdefault("in_process", {})["opportunities"] = in_process(
+                database, dataset.BENCH_EMAIL, opportunities.PAGES, rounds=args.in_process_rounds)
     if not args.skip_directory:
         results["directory"] = directory.run(args, log)
+        if "talent" in results["directory"]:
+            results["talent"] = results["directory"].pop("talent")
+            log("  the talent pool in-process...")
+            results.setdefault("in_process", {})["talent"] = in_process(
+                directory.DATABASE, talent.EMPLOYER_EMAIL, talent.PAGES, rounds=args.in_process_rounds)
         log("  directory without the counts cache...")
         results["directory"]["uncached"] = directory.uncached(directory.DATABASE, rounds=40, seed=args.seed)
     if not args.skip_search:
@@ -139,6 +157,14 @@ def verdict(results: dict) -> dict:
             "errors": {"total": sum(p["errors"] for p in pages.values()),
                        "pass": all(p["errors"] == 0 for p in pages.values())},
         })
+    sections = {"opportunities": {n: p for n, p in (pages or {}).items() if n.startswith("opportunities")},
+                "talent": results.get("talent", {}).get("pages", {})}
+    for section, figures in sections.items():
+        if figures:
+            worst_p95 = max(p["p95_ms"] for p in figures.values())
+            worst_sql = max(p["sql_per_request"] for p in figures.values())
+            checks[f"{section}_p95_ms"] = {"worst": worst_p95, "pass": worst_p95 <= TARGETS[f"{section}_p95_ms"]}
+            checks[f"{section}_sql_per_page"] = {"worst": worst_sql, "pass": worst_sql <= TARGETS["max_sql_per_page"]}
     if "directory" in results:
         pages = results["directory"]["pages"].values()
         worst_p95 = max(p["p95_ms"] for p in pages)

@@ -24,6 +24,8 @@ from exchange.models import (Category, Post, Practice, Region, Status, Tag, Thre
 from exchange.passwords import hash_password
 from exchange.taxonomy import loader as taxonomy_loader
 
+from . import opportunities as openings
+
 BENCH_EMAIL = "bench@example.org"
 BENCH_PASSWORD = "bench-password-123"
 BATCH = 20_000
@@ -63,17 +65,21 @@ def _app(url: str, instance: Path):
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_DIR": str(instance), "SECRET_KEY": "bench"})
 
 
-def generate(path: Path, *, members: int, threads: int, posts: int, seed: int = 42) -> dict:
+def generate(path: Path, *, members: int, threads: int, posts: int, opportunities: int = 0, seed: int = 42) -> dict:
     """Create a fresh SQLite database at ``path``; returns what was made and how long it took."""
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return generate_at(f"sqlite:///{path}", path.parent / "instance", members=members, threads=threads,
-                       posts=posts, seed=seed)
+                       posts=posts, opportunities=opportunities, seed=seed)
 
 
-def generate_at(url: str, instance: Path, *, members: int, threads: int, posts: int, seed: int = 42) -> dict:
-    """Fill the empty database at ``url`` (SQLite or PostgreSQL) through the migrations."""
+def generate_at(url: str, instance: Path, *, members: int, threads: int, posts: int, opportunities: int = 0,
+                seed: int = 42) -> dict:
+    """Fill the empty database at ``url`` (SQLite or PostgreSQL) through the migrations.
+
+    The openings draw from a stream of their own (``seed + 1``): the threads and posts are the same
+    with or without them."""
     started = time.perf_counter()
     app = _app(url, instance)
     rng = random.Random(seed)
@@ -83,10 +89,26 @@ def generate_at(url: str, instance: Path, *, members: int, threads: int, posts: 
         password_hash = hash_password(BENCH_PASSWORD)
         with db.engine.begin() as conn:
             _fill(conn, rng, members, threads, posts, password_hash)
+            openings.fill(conn, random.Random(seed + 1), count=opportunities, members=members, body=_body, batch=BATCH)
         refresh_statistics()  # what a production database would have (see exchange/database.py)
+        made = {"members": members, "threads": threads, "posts": posts, **openings.counts(db.session)}
+        db.session.remove()
         db.engine.dispose()
-    return {"members": members, "threads": threads, "posts": posts,
-            "generate_seconds": round(time.perf_counter() - started, 1)}
+    return {**made, "generate_seconds": round(time.perf_counter() - started, 1)}
+
+
+def add_opportunities(path: Path, *, count: int, seed: int = 42) -> None:
+    """A reused database made before the openings existed gets them (once: only when it has none)."""
+    app = _app(f"sqlite:///{path}", path.parent / "instance")
+    with app.app_context():
+        if count and not openings.counts(db.session)["opportunities"]:
+            members = db.session.scalar(select(func.count()).select_from(User))
+            db.session.remove()
+            with db.engine.begin() as conn:
+                openings.fill(conn, random.Random(seed + 1), count=count, members=members, body=_body, batch=BATCH)
+            refresh_statistics()
+        db.session.remove()
+        db.engine.dispose()
 
 
 def migrate(path: Path) -> None:
@@ -209,7 +231,7 @@ def counts(path: Path) -> dict:
     with app.app_context():
         result = {"members": db.session.scalar(select(func.count()).select_from(User)),
                   "threads": db.session.scalar(select(func.count()).select_from(Thread)),
-                  "posts": db.session.scalar(select(func.count()).select_from(Post))}
+                  "posts": db.session.scalar(select(func.count()).select_from(Post)), **openings.counts(db.session)}
         db.engine.dispose()
     return result
 

@@ -1,4 +1,5 @@
-"""The directory section of `make bench`: 100,000 members with profiles, served and driven like the pages.
+"""The directory section of `make bench`: 100,000 members with profiles, served and driven like the pages,
+and the talent pool (bench/talent.py: 5 % of them) driven as an approved employer on the same server.
 
 A separate SQLite database (bench/data/directory.db): 20 metro regions with two cities each,
 the shipped taxonomy's programs and topic tags, one or two affiliations per member, two to
@@ -11,16 +12,16 @@ import time
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from exchange.database import refresh_statistics
 from exchange.extensions import db
 from exchange.models import (Affiliation, MemberExpertise, MemberOffer, Offer, Program, Region, Sector, Status, Tag,
-                             TagGroup, User, Visibility, utcnow)
+                             TagGroup, TalentProfile, User, Visibility, utcnow)
 from exchange.passwords import hash_password
 from exchange.taxonomy import loader as taxonomy_loader
 
-from . import dataset, load
+from . import dataset, load, talent
 from .server import Gunicorn, request, sign_in
 
 PAGES = {
@@ -37,7 +38,7 @@ HEADLINES = ["Senior Data Analyst", "Chief Academic Officer", "Principal Supervi
              "Budget Director", "Director of Family Engagement", "Policy Analyst", "Network Superintendent"]
 
 
-def generate(path: Path, *, members: int, seed: int) -> dict:
+def generate(path: Path, *, members: int, seed: int, pool_share: float = 0.0) -> dict:
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -50,9 +51,17 @@ def generate(path: Path, *, members: int, seed: int) -> dict:
         password_hash = hash_password(dataset.BENCH_PASSWORD)
         with db.engine.begin() as conn:
             _fill(conn, rng, members, password_hash)
+            # The pool draws from a stream of its own: the members are the same with or without it.
+            pool = talent.fill(conn, random.Random(seed + 2), members=members, share=pool_share,
+                               password_hash=password_hash, user_defaults=USER_DEFAULTS) if pool_share else {}
         refresh_statistics()  # what a production database would have (see exchange/database.py)
         db.engine.dispose()
-    return {"members": members, "generate_seconds": round(time.perf_counter() - started, 1)}
+    return {"members": members, **pool, "generate_seconds": round(time.perf_counter() - started, 1)}
+
+
+USER_DEFAULTS = {"bio_source": "", "bio_html": "", "offer_capacity": None, "show_headline": "members",
+                 "show_sector": "members", "show_affiliations": "members", "show_region": "members",
+                 "show_bio": "members", "show_expertise": "members", "show_offers": "members"}
 
 
 def _fill(conn, rng: random.Random, members: int, password_hash: str) -> None:
@@ -92,10 +101,7 @@ def _fill(conn, rng: random.Random, members: int, password_hash: str) -> None:
                                  "capacity": "fellow"})
         expertise += [{"user_id": i, "tag_id": t} for t in rng.sample(topics, rng.randint(2, 4))]
         offers += [{"user_id": i, "offer": o} for o in Offer.ALL if rng.random() < 0.3]
-    defaults = {"bio_source": "", "bio_html": "", "offer_capacity": None, "show_headline": "members",
-                "show_sector": "members", "show_affiliations": "members", "show_region": "members",
-                "show_bio": "members", "show_expertise": "members", "show_offers": "members"}
-    dataset._batched(conn, User.__table__, [{**defaults, **u} for u in users])
+    dataset._batched(conn, User.__table__, [{**USER_DEFAULTS, **u} for u in users])
     dataset._batched(conn, Affiliation.__table__, affiliations)
     dataset._batched(conn, MemberExpertise.__table__, expertise)
     dataset._batched(conn, MemberOffer.__table__, offers)
@@ -108,28 +114,61 @@ def run(args, log) -> dict:
     database = DATABASE
     if args.reuse and database.exists():
         dataset.migrate(database)
-        made = {"members": args.directory_members, "generate_seconds": None}
+        made = {"members": args.directory_members, **add_pool(database, share=args.pool_share, seed=args.seed),
+                "generate_seconds": None}
         log(f"Reusing {database}")
     else:
-        log(f"Directory: generating {args.directory_members:,} members...")
-        made = generate(database, members=args.directory_members, seed=args.seed)
+        log(f"Directory: generating {args.directory_members:,} members, {args.pool_share:.0%} in the talent pool...")
+        made = generate(database, members=args.directory_members, seed=args.seed, pool_share=args.pool_share)
         log(f"  done in {made['generate_seconds']} s")
     results = {"dataset": made, "pages": {}}
     with Gunicorn(database, workers=args.workers, threads=args.worker_threads) as server:
         cookie = sign_in(server.port, dataset.BENCH_EMAIL, dataset.BENCH_PASSWORD)
-        for name, path in PAGES.items():
-            status, headers, _ = request(server.port, path, headers={"Cookie": cookie})
-            if status != 200:
-                raise RuntimeError(f"{path} answered {status}")
-            log(f"  {name}: {path}")
-            # One untimed second first, so every worker has its cached counts: the figures are the steady
-            # state; the cold path is measured on its own below ("uncached").
-            load.drive(server.port, path, cookie=cookie, concurrency=args.concurrency, duration=1)
-            figures = load.drive(server.port, path, cookie=cookie, concurrency=args.concurrency,
-                                 duration=args.duration)
-            results["pages"][name] = {"path": path, **figures,
-                                      "sql_per_request": int(headers.get("x-sql-statements", -1))}
+        results["pages"] = _drive_pages(server, PAGES, cookie, args, log)
+        if args.pool_share and not args.skip_talent:
+            # The pool, as an approved employer sees it, on the same server, against its own baseline.
+            cookie = sign_in(server.port, talent.EMPLOYER_EMAIL, dataset.BENCH_PASSWORD)
+            log(f"Talent pool: baseline /healthz, then {len(talent.PAGES)} pages as an employer...")
+            baseline = {"path": "/healthz", **load.drive(server.port, "/healthz", cookie=cookie,
+                                                         concurrency=args.concurrency, duration=args.duration)}
+            pages = _drive_pages(server, talent.PAGES, cookie, args, log)
+            for figures in pages.values():
+                figures["ratio_to_baseline"] = round(figures["rps"] / baseline["rps"], 3) if baseline["rps"] else None
+            results["talent"] = {"baseline": baseline, "pages": pages}
     return results
+
+
+def _drive_pages(server: Gunicorn, pages: dict, cookie: str, args, log) -> dict:
+    results = {}
+    for name, path in pages.items():
+        status, headers, _ = request(server.port, path, headers={"Cookie": cookie})
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+        log(f"  {name}: {path}")
+        # One untimed second first, so every worker has its cached counts: the figures are the steady
+        # state; the cold path is measured on its own below ("uncached").
+        load.drive(server.port, path, cookie=cookie, concurrency=args.concurrency, duration=1)
+        figures = load.drive(server.port, path, cookie=cookie, concurrency=args.concurrency, duration=args.duration)
+        results[name] = {"path": path, **figures, "sql_per_request": int(headers.get("x-sql-statements", -1))}
+    return results
+
+
+def add_pool(database: Path, *, share: float, seed: int) -> dict:
+    """A reused database made before the talent pool existed gets it (once: only without the employer)."""
+    app = dataset._app(f"sqlite:///{database}", database.parent / "instance")
+    with app.app_context():
+        found = db.session.scalar(select(User.id).where(User.email == talent.EMPLOYER_EMAIL))
+        members = db.session.scalar(select(func.count()).select_from(User))
+        pool = db.session.scalar(select(func.count()).select_from(TalentProfile).where(TalentProfile.is_open))
+        db.session.remove()
+        if found is None and share:
+            with db.engine.begin() as conn:
+                made = talent.fill(conn, random.Random(seed + 2), members=members, share=share,
+                                   password_hash=hash_password(dataset.BENCH_PASSWORD), user_defaults=USER_DEFAULTS)
+            refresh_statistics()
+            pool = made["pool_members"]
+        db.engine.dispose()
+    return {"pool_members": pool}
 
 
 def uncached(database: Path, *, rounds: int, seed: int) -> dict:

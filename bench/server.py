@@ -1,4 +1,4 @@
-"""gunicorn on loopback for the benchmark, and a signed-in session cookie."""
+"""gunicorn on loopback for the benchmark, a signed-in session cookie, and pages timed in-process."""
 from __future__ import annotations
 
 import http.client
@@ -6,11 +6,18 @@ import os
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
 import urllib.parse
 from pathlib import Path
+
+from sqlalchemy import select
+
+from exchange import create_app
+from exchange.extensions import db
+from exchange.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,3 +103,32 @@ def sign_in(port: int, email: str, password: str) -> str:
     if status != 303:
         raise RuntimeError(f"sign-in failed with HTTP {status}")
     return f"session={_session_cookie(headers)}"
+
+
+def in_process(database: Path, email: str, paths: dict, *, rounds: int) -> dict:
+    """Each page's full request (view, queries, template) timed in this process with Flask's test client,
+    one at a time after one untimed request: the page's own cost, without the load generator and the
+    other workers competing for the CPUs. The session is signed in as ``email`` directly."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database.resolve()}", "SECRET_KEY": "bench",
+                      "INSTANCE_DIR": str(database.parent / "instance")})
+    with app.app_context():
+        user_id = db.session.scalar(select(User).where(User.email == email)).get_id()
+        db.session.remove()
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = user_id, True
+    results = {}
+    for name, path in paths.items():
+        if client.get(path).status_code != 200:
+            raise RuntimeError(f"{path} answered an error in-process")
+        samples = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            client.get(path)
+            samples.append((time.perf_counter() - started) * 1000)
+        samples.sort()
+        results[name] = {"runs": rounds, "p50_ms": round(statistics.median(samples), 1),
+                         "p95_ms": round(samples[min(int(0.95 * rounds), rounds - 1)], 1)}
+    with app.app_context():
+        db.engine.dispose()
+    return results

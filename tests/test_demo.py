@@ -1,9 +1,13 @@
 """`flask demo load`: a believable network, consistent counters, safe to run twice."""
+import re
+from datetime import date
+
 from sqlalchemy import func, select
 
 from exchange.extensions import db
-from exchange.models import (Category, Collection, ModerationLog, Post, Program, Region, Role, Status, TalentProfile,
-                             Thread, User)
+from exchange.models import (Application, Category, Collection, ModerationLog, Opportunity, Post, Program, Region,
+                             Role, Seeking, Status, TalentProfile, Thread, User)
+from exchange.posting import NEW_MEMBER
 
 NAMED_METROS = {"Boston", "Chicago", "Denver", "Los Angeles", "Memphis", "Newark", "New Orleans",
                 "New York", "Oakland", "Philadelphia", "Pittsburgh", "Seattle", "Washington DC",
@@ -15,7 +19,8 @@ def _count(model) -> int:
 
 
 def _snapshot() -> dict:
-    return {model.__name__: _count(model) for model in (Program, Region, Category, User, Thread, Post)}
+    return {model.__name__: _count(model) for model in (Program, Region, Category, User, Thread, Post, Opportunity,
+                                                        Application)}
 
 
 def test_demo_load_builds_a_consistent_network_and_is_idempotent(runner):
@@ -117,3 +122,43 @@ def test_demo_holds_the_awkward_cases_real_data_has(runner, client):
     assert client.submit("/login", {"email": "member@example.org", "password": "exchange-demo"}).status_code == 303
     assert draft.title not in client.get("/collections").get_data(as_text=True)
     assert client.get(f"/collections/{draft.slug}").status_code == 404
+
+
+def test_demo_openings_fill_the_board_with_every_kind_and_the_awkward_cases(runner, client):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    today = date.today()
+    openings = list(db.session.scalars(select(Opportunity)))
+    assert 75 <= len(openings) <= 85 and "80 openings" in result.output
+    listed = [o for o in openings if o.is_listed(today)]
+    assert len(listed) >= 25
+    assert {o.kind for o in openings} == set(Seeking.KINDS) and {o.level for o in openings} == set(Seeking.LEVELS)
+    assert {o.sector for o in openings} >= {"district", "charter", "state", "nonprofit", "federal"}
+    assert any(o.remote and o.region_id is None for o in listed) and any(o.region and o.region.parent for o in listed)
+    for o in openings:
+        if o.kind in Opportunity.PAID_KINDS:
+            assert o.salary_min and o.salary_max and o.salary_min <= o.salary_max
+        assert o.tags and o.body_html.startswith("<p>")
+        assert (o.published_at is None) == (o.status == Opportunity.HELD)
+    expired = [o for o in openings if o.status == Opportunity.EXPIRED]
+    assert len(expired) >= 5 and all(o.closes_on < today and o.ended_at for o in expired)
+    assert {Opportunity.CLOSED, Opportunity.FILLED} <= {o.status for o in openings}
+
+    # Exactly one opening waits for review: the newcomer's first, held as the posting policy holds it.
+    held = [o for o in openings if o.status == Opportunity.HELD]
+    assert len(held) == 1 and held[0].poster.email == "newcomer@example.org" and held[0].held_reason == NEW_MEMBER
+
+    # The two approved employers post, members too; members applied in Exchange to the employers' openings.
+    employers = dict(db.session.execute(select(User.email, User.status).where(User.role == Role.EMPLOYER)).all())
+    assert sorted(employers.values()) == sorted([Status.ACTIVE, Status.ACTIVE, Status.PENDING])
+    posters = {o.poster.email: o.poster.role for o in openings}
+    assert {e for e, s in employers.items() if s == Status.ACTIVE} <= set(posters)
+    assert "pending.employer@example.org" not in posters and Role.MEMBER in posters.values()
+    applications = list(db.session.scalars(select(Application)))
+    assert len(applications) >= 2
+    assert all(a.opportunity.poster.role == Role.EMPLOYER and a.opportunity.applies_in_exchange for a in applications)
+
+    assert client.submit("/login", {"email": "member@example.org", "password": "exchange-demo"}).status_code == 303
+    page = client.get("/opportunities").get_data(as_text=True)
+    shown = set(re.findall(r'class="opening-title"><a href="/opportunities/(\d+)"', page))
+    assert len(shown & {str(o.id) for o in listed}) >= 20

@@ -49,7 +49,9 @@ def upgrade():
     )
     with op.batch_alter_table('opportunities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_opportunities_poster_id'), ['poster_id'], unique=False)
-        batch_op.create_index('ix_opportunities_status_closes', ['status', 'closes_on'], unique=False)
+        batch_op.create_index('ix_opportunities_board', ['status', 'closes_on', 'hidden_at', 'kind', 'level', 'sector',
+                                                         'region_id', 'remote', 'salary_max', 'salary_min',
+                                                         'published_at'], unique=False)
         batch_op.create_index('ix_opportunities_status_published', ['status', 'published_at'], unique=False)
 
     op.create_table('applications',
@@ -114,7 +116,7 @@ def downgrade():
     op.drop_table('applications')
     with op.batch_alter_table('opportunities', schema=None) as batch_op:
         batch_op.drop_index('ix_opportunities_status_published')
-        batch_op.drop_index('ix_opportunities_status_closes')
+        batch_op.drop_index('ix_opportunities_board')
         batch_op.drop_index(batch_op.f('ix_opportunities_poster_id'))
 
     op.drop_table('opportunities')
