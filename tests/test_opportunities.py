@@ -491,8 +491,12 @@ def test_home_shows_opportunities_that_fit_the_member(app, member_client, openin
     member.region_id = regions["chicago"].id
     member.expertise = [taxonomy["talent-pipeline"]]
     db.session.commit()
-    home = visible(member_client.get("/"))
+    assert 'hx-get="/opportunities/for-you"' in member_client.get("/").get_data(as_text=True)
+    box = member_client.get("/opportunities/for-you", headers={"HX-Request": "true"})
+    assert "<html" not in box.get_data(as_text=True)
+    home = visible(box)
     assert "Opportunities for you" in home
+    assert visible(member_client.get("/opportunities/for-you")).count("Residency Fellow") == 1   # without JavaScript
     section = home[home.index("Opportunities for you"):home.index("Every opening")]
     # Residency Fellow: a child tag of talent pipeline and in Chicago; Talent Director: the tag;
     # the Data Strategy RFP: Chicago. Nothing in Denver without the tag.
@@ -502,7 +506,8 @@ def test_home_shows_opportunities_that_fit_the_member(app, member_client, openin
 
 
 def test_home_says_nothing_about_opportunities_for_a_member_with_no_region_or_expertise(member_client, openings):
-    assert "Opportunities for you" not in visible(member_client.get("/"))
+    box = member_client.get("/opportunities/for-you", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<li>" not in box and " hidden>" in box
 
 
 def test_a_region_page_lists_its_open_openings(member_client, openings):

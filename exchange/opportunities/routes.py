@@ -11,13 +11,15 @@ from werkzeug.datastructures import MultiDict
 from ..extensions import db
 from ..feeds import atom_response, feed_key, require_feed_reader
 from ..forms import ServiceError, attach_error
-from ..htmx import hx_redirect, render
+from ..fragments import fragment
+from ..htmx import hx_redirect, is_htmx, render, vary_on_htmx
 from ..markup import render_markdown
 from ..models import Opportunity, Region
 from ..permissions import (board_required, can_apply, can_flag_opportunity, can_manage_opportunity,
-                           can_moderate_opportunities, can_view_opportunity, is_member, require, require_found)
+                           can_moderate_opportunities, can_view_opportunity, is_member, member_required, require,
+                           require_found)
 from ..taxonomy.forms import read_tags
-from . import alerts, applications, board, services
+from . import alerts, applications, board, matching, services
 from .forms import STATUS_NOTES, ApplicationStatusForm, ApplyForm, OpeningFlagForm, OpeningForm, ReasonForm
 
 bp = Blueprint("opportunities", __name__)
@@ -41,6 +43,19 @@ def feed():
                          self_url=url_for("opportunities.feed", key=feed_key(reader), _external=True),
                          page_url=url_for("opportunities.index", _external=True),
                          template="feeds/opportunities.xml", updated_of=lambda o: o.edited_at or o.published_at)
+
+
+@bp.route("/opportunities/for-you")
+@member_required
+def for_you():
+    """Home's "Opportunities for you", fetched after the page so the home page stays within its budget;
+    without JavaScript the home page links here."""
+    today = date.today()
+    html = fragment("home-opportunities", current_user.id, today.isoformat(), render=lambda: render_template(
+        "opportunities/_for_you.html", openings=matching.for_member(current_user, today=today), today=today))
+    if is_htmx():
+        return vary_on_htmx(make_response(html))
+    return vary_on_htmx(make_response(render_template("opportunities/for_you.html", for_you=html)))
 
 
 # --- posting and editing ---------------------------------------------------------------------

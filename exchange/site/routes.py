@@ -1,8 +1,6 @@
 """Site-wide pages: the home page, the health check, and the error pages."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
@@ -15,7 +13,6 @@ from ..extensions import db
 from ..htmx import render
 from ..permissions import is_member
 from ..fragments import fragment
-from ..opportunities import matching
 from ..practices import services as practices
 from ..search.backend import get_backend
 from ..threads.routes import thread_list_html
@@ -32,10 +29,7 @@ def home():
         "site/_home_sidebar.html", categories=threads.categories(), practices=practices.highlights(limit=4)))
     featured = fragment("home-featured", render=lambda: render_template(
         "curation/_featured_home.html", practices=curation.featured_practices()))
-    today = date.today()
-    for_you = fragment("home-opportunities", current_user.id, today.isoformat(), render=lambda: render_template(
-        "opportunities/_for_you.html", openings=matching.for_member(current_user, today=today), today=today))
-    return render_template("site/home.html", sidebar=sidebar, featured=featured, for_you=for_you,
+    return render_template("site/home.html", sidebar=sidebar, featured=featured,
                            thread_list=thread_list_html(page=1, pager=False, per_page=15))
 
 

@@ -27,7 +27,7 @@ def upgrade():
     sa.Column('level', sa.String(length=16), nullable=False),
     sa.Column('sector', sa.String(length=16), nullable=False),
     sa.Column('region_id', sa.Integer(), nullable=True),
-    sa.Column('remote', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('remote', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('salary_min', sa.Integer(), nullable=True),
     sa.Column('salary_max', sa.Integer(), nullable=True),
     sa.Column('closes_on', sa.Date(), nullable=False),
