@@ -95,6 +95,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "HOLD_MAX_PER_MEMBER": 3,
         "STALE_PRACTICE_DAYS": 365,
         "QUEUE_REFRESH_SECONDS": 30,  # the moderation queue fetches new items this often (0: never)  # practices unreviewed this long are flagged "needs refresh"
+        # Notifications: how often the header's unread count refreshes itself (0: never), and how long an
+        # "email at once" notification waits, so that one read in the app meanwhile is not mailed.
+        "NOTIFICATION_POLL_SECONDS": int(env.get("NOTIFICATION_POLL_SECONDS", "60")),
+        "NOTIFICATION_EMAIL_DELAY_SECONDS": int(env.get("NOTIFICATION_EMAIL_DELAY_SECONDS", "120")),
         "SQL_COUNT_HEADER": env.get("SQL_COUNT_HEADER") == "1",
         "THREADS_PER_PAGE": 30,
         "POSTS_PER_PAGE": 20,

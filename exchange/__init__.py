@@ -20,11 +20,14 @@ from .members.cli import members_cli
 from .moderation.cli import moderation_cli
 from .members.routes import bp as members_bp
 from .moderation.routes import bp as moderation_bp
+from .notifications import listeners as _notification_listeners  # noqa: F401 - notifications listen to events
+from .notifications.cli import notifications_cli
+from .notifications.routes import bp as notifications_bp
 from .opportunities.cli import opportunities_cli
 from .opportunities.routes import bp as opportunities_bp
 from .practices.routes import bp as practices_bp
+from .search import listeners as _search_listeners  # noqa: F401 - search listens to events
 from .search.cli import search_cli
-from .search.outbox import start_background_indexer
 from .search.routes import bp as search_bp
 from .request import configure_requests
 from .security import configure_security_headers
@@ -34,6 +37,7 @@ from .taxonomy.cli import taxonomy_cli
 from .taxonomy.routes import bp as taxonomy_bp
 from .talent.routes import bp as talent_bp
 from .threads.routes import bp as threads_bp
+from .worker import start_background_worker, worker_command
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -85,12 +89,12 @@ def configure_auth(app: Flask) -> None:
 
 def configure_search(app: Flask) -> None:
     if app.config["SEARCH_INDEXER_THREAD"]:
-        start_background_indexer(app)
+        start_background_worker(app)  # `make run`: search, notifications and mail in a thread
 
 
 def configure_blueprints(app: Flask) -> None:
     for blueprint in (site_bp, auth_bp, threads_bp, practices_bp, taxonomy_bp, search_bp, members_bp, moderation_bp,
-                      curation_bp, talent_bp, opportunities_bp):
+                      curation_bp, talent_bp, opportunities_bp, notifications_bp):
         app.register_blueprint(blueprint)
 
 
@@ -102,3 +106,5 @@ def configure_cli(app: Flask) -> None:
     app.cli.add_command(members_cli)
     app.cli.add_command(moderation_cli)
     app.cli.add_command(opportunities_cli)
+    app.cli.add_command(notifications_cli)
+    app.cli.add_command(worker_command)

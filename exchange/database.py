@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from .extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+_WRITING = "exchange_writing"
 
 
 @event.listens_for(Engine, "connect")
@@ -47,12 +48,20 @@ def transaction() -> Iterator:
         # End the request's read snapshot so the write starts from fresh data.
         session.commit()
     session.connection(execution_options={"sqlite_immediate": True})
+    session.info[_WRITING] = True
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    finally:
+        session.info.pop(_WRITING, None)
+
+
+def in_write_transaction() -> bool:
+    """Inside a ``with transaction():`` block (what is added now commits with it)."""
+    return bool(db.session().info.get(_WRITING))
 
 
 def refresh_statistics() -> None:

@@ -121,5 +121,8 @@ def _bump_version(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_rollback")
-def _forget_writes(session: Session) -> None:
+@event.listens_for(Session, "after_commit")
+def _forget_writes(session: Session, *args) -> None:
+    # After a commit too: other before_commit hooks (the search outbox) may write after the bump,
+    # and a note left behind would make the next read snapshot's commit try to write.
     session.info.pop(_WROTE, None)

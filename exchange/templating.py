@@ -15,7 +15,7 @@ from .moderation import refresh
 from .moderation.log import REASON_MAX
 from .moderation.queue import queue_count
 from .threads import services as threads
-from .models import Flag, Offer, Sector, Seeking, utcnow
+from .models import Flag, Level, Offer, Sector, Seeking, utcnow
 
 HTMX_VERSION = "2.0.11"
 
@@ -59,6 +59,7 @@ def configure_templates(app: Flask) -> None:
         seen_by_all=lambda user: privacy.view(user, privacy.EVERY_MEMBER),
         sector_labels=Sector.LABELS,
         seeking=Seeking,
+        watch_levels=Level,
         needs_refresh=refresh.is_stale,
         reason_max=REASON_MAX,
     )

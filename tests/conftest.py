@@ -24,6 +24,7 @@ from sqlalchemy import select, text
 from exchange import create_app
 from exchange.auth import services as auth_services
 from exchange.extensions import db
+from exchange.mail import deliver_due
 from exchange.models import Category, Post, Role, Status, Thread, User
 from exchange.moderation import held
 from exchange.search import outbox as search_outbox
@@ -168,14 +169,16 @@ def runner(app):
 
 @pytest.fixture
 def mailbox(app):
-    """The mails Exchange wrote, oldest first, each as its headers and decoded body."""
+    """The mails Exchange sent (the worker's delivery run first), oldest first, each as its headers and decoded body."""
 
     def read() -> list[str]:
+        deliver_due(limit=1_000_000)  # what the worker would have sent by now
         folder = Path(app.config["MAIL_DIR"])
         mails = []
         for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
             message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            mails.append(f"To: {message['To']}\nSubject: {message['Subject']}\n\n{message.get_content()}")
+            mails.append(f"To: {message['To']}\nSubject: {message['Subject']}\n\n"
+                         f"{message.get_body(preferencelist=('plain',)).get_content()}")
         return mails
 
     return read

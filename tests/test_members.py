@@ -466,8 +466,11 @@ def test_contact_request_reaches_email_and_inbox(app, network, mailbox):
 
 def test_contact_mail_replies_to_the_sender(app, network):
     import email
+
+    from exchange.mail import deliver_due
     from pathlib import Path
     client_for(app, network["vic"]).submit("/members/ana/contact", {"message": MESSAGE})
+    deliver_due()
     path = sorted(Path(app.config["MAIL_DIR"]).glob("*.eml"))[-1]
     assert email.message_from_bytes(path.read_bytes())["Reply-To"] == "vic@example.org"
 

@@ -19,6 +19,7 @@ from exchange.search.backend import get_backend
 from exchange.search.interface import SearchUnavailable
 from exchange.search.cli import reindex
 from exchange.threads import services as threads
+from exchange.worker import start_background_worker
 from tests.test_search import ON_POSTGRES, ids
 
 
@@ -213,10 +214,10 @@ def test_a_locked_index_still_answers_and_the_indexer_retries(app, member_client
     assert ids(member_client, "tapir") == [thread.id]
 
 
-def test_the_background_indexer_makes_a_reply_searchable_within_two_seconds(app, member_client, make_thread):
+def test_the_background_worker_makes_a_reply_searchable_within_two_seconds(app, member_client, make_thread):
     thread = make_thread(title="Family surveys", body="Short surveys, many languages.")
     outbox.drain()
-    stop = outbox.start_background_indexer(app, interval=0.5)
+    stop = start_background_worker(app, interval=0.5)
     try:
         threads.reply(author=thread.author, thread=thread, body="Translated into Somali: pangolin.")
         deadline = time.monotonic() + 2
@@ -228,9 +229,10 @@ def test_the_background_indexer_makes_a_reply_searchable_within_two_seconds(app,
         outbox.wake.set()
 
 
-def test_the_worker_command_drains_the_outbox(member_client, make_thread, runner):
+@pytest.mark.parametrize("command", [["worker", "--once"], ["search", "worker", "--once"]])
+def test_the_worker_command_drains_the_outbox(member_client, make_thread, runner, command):
     thread = make_thread(title="Master schedule", body="Built in May: axolotl.")
-    result = runner.invoke(args=["search", "worker", "--once"])
+    result = runner.invoke(args=command)
     assert result.exit_code == 0 and "indexed" in result.output
     assert ids(member_client, "axolotl") == [thread.id]
 

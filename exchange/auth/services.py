@@ -17,7 +17,7 @@ from ..moderation.suspensions import lift_expired_suspensions
 from ..models import AccountToken, Affiliation, EmployerProfile, Program, Region, Role, Status, User, utcnow
 from ..models.talent import organisation_key
 from ..passwords import burn_time, hash_password, needs_rehash, verify_password
-from ..search import outbox as search
+from .. import events
 
 
 def normalise_email(email: str) -> str:
@@ -138,7 +138,7 @@ def register(*, email: str, username: str, display_name: str, password: str,
             user.affiliations.append(Affiliation(program_id=program_id, cohort_year=cohort_year))
         db.session.add(user)
         db.session.flush()
-        search.queue_members(user.id)  # pending accounts are left out of the index; active ones go in
+        events.members_changed(user.id)  # pending accounts are left out of the index; active ones go in
     return user
 
 
@@ -154,7 +154,7 @@ def _claim(user: User, invitation: AccountToken, *, username: str, display_name:
         user.status = Status.ACTIVE
         user.approved_at = utcnow()
         db.session.merge(invitation).used_at = utcnow()
-        search.queue_members(user.id)
+        events.members_changed(user.id)
     return user
 
 
@@ -177,7 +177,7 @@ def create_user(*, email: str, username: str, password: str, role: str = Role.ME
             name = organisation.strip() or user.display_name
             db.session.add(EmployerProfile(user_id=user.id, organisation=name, organisation_key=organisation_key(name),
                                            kind=organisation_kind, verification="Created by an operator."))
-        search.queue_members(user.id)
+        events.members_changed(user.id)
     return user
 
 

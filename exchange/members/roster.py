@@ -23,7 +23,7 @@ from ..database import refresh_statistics, transaction
 from ..extensions import db
 from ..models import Affiliation, Program, Region, Status, User
 from ..params import year_value
-from ..search import outbox as search
+from .. import events
 from ..text import slugify
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -240,9 +240,9 @@ def apply(plan: Plan, *, skip_invalid: bool = False) -> Outcome:
                     renamed.append(users[row.email].id)
                 updated += 1
         db.session.flush()
-        search.queue_members(*[users[c.row.email].id for c in plan.changes
+        events.members_changed(*[users[c.row.email].id for c in plan.changes
                                if c.action == "update" and c.row.email in users])
-        search.queue_authored(*renamed)  # thread documents carry their authors' names and region
+        events.authors_changed(*renamed)  # thread documents carry their authors' names and region
         tokens = auth.new_invitations([user.email for user in created])
     refresh_statistics()
     invitations = [auth.mail_invitation(email, token) for email, token in tokens.items()]

@@ -16,7 +16,7 @@ from ..mail import send_mail
 from ..markup import render_markdown
 from ..models import (Affiliation, ContactRequest, MemberExpertise, MemberOffer, Offer, Practice, Program, Region,
                       Role, Sector, Status, Tag, Thread, ThreadTag, User, Visibility, utcnow)
-from ..search import outbox as search
+from .. import events
 from . import privacy
 from .privacy import Audience, visible
 from .regions import metro_id
@@ -110,9 +110,9 @@ def update_profile(member: User, data: ProfileInput) -> User:
         for name, level in data.visibility.items():
             if name in privacy.FIELDS:
                 setattr(member, f"show_{name}", level)
-        search.queue_members(member.id)
+        events.members_changed(member.id)
         if (member.display_name, member.region_id, member.show_region) != before:
-            search.queue_authored(member.id)  # their threads carry the name and (if shown) the region too
+            events.authors_changed(member.id)  # their threads carry the name and (if shown) the region too
     return member
 
 
@@ -153,6 +153,7 @@ def send_contact_request(*, sender: User, recipient: User, message: str, offer: 
         raise ServiceError(flood.refusal("contact", sender), field="message")
     with transaction():
         request = ContactRequest(sender_id=sender.id, recipient_id=recipient.id, offer=offer, message=message)
+        events.contact_sent(sender_id=sender.id, recipient_id=recipient.id)
         db.session.add(request)
     base = current_app.config["BASE_URL"].rstrip("/")
     about = f" about {Offer.LABELS[offer].lower()}" if offer else ""

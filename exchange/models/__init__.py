@@ -10,6 +10,8 @@ from .common import Offer, Role, Sector, Status, Visibility, utcnow
 from .curation import Collection, CollectionItem, FeaturedPractice
 from .discussions import Category, Post, Thread
 from .moderation import Flag, ModerationLog, ModeratorCategory
+from .notifications import (Delivery, DigestSent, Kind, Level, MailMessage, MemberPreference, Notification,
+                            NotificationEvent, NotificationSetting, ThreadRead, Watch)
 from .opportunities import Application, Opportunity, OpportunityFlag, OpportunityTag
 from .practices import HelpfulMark, Practice
 from .site_state import SearchOutbox, SiteState
@@ -25,5 +27,7 @@ __all__ = [
     "Visibility", "utcnow",
     "EmployerKind", "EmployerProfile", "Seeking", "TalentBlock", "TalentProfile", "TalentRegion", "TalentView",
     "TalentWish",
+    "Delivery", "DigestSent", "Kind", "Level", "MailMessage", "MemberPreference", "Notification", "NotificationEvent",
+    "NotificationSetting", "ThreadRead", "Watch",
     "Application", "Opportunity", "OpportunityAlert", "OpportunityFlag", "OpportunityTag",
 ]

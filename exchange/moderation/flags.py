@@ -10,7 +10,7 @@ from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
 from ..models import Flag, Post, Thread, User, utcnow
-from ..search import outbox as search
+from .. import events
 from ..threads import services as threads, status
 from .log import checked_reason, log_moderation
 
@@ -56,7 +56,7 @@ def _hide(post: Post, reason: str) -> None:
     thread = post.thread
     if thread.is_listed and threads.opening_post_id(thread.id) == post.id:
         status.set_status(thread, Thread.HIDDEN)
-    search.queue_threads(post.thread_id)
+    events.threads_changed(post.thread_id)
 
 
 def _show(post: Post) -> None:
@@ -65,7 +65,7 @@ def _show(post: Post) -> None:
     thread = post.thread
     if thread.status == Thread.HIDDEN and threads.opening_post_id(thread.id) == post.id:
         status.set_status(thread, Thread.PUBLISHED)
-    search.queue_threads(post.thread_id)
+    events.threads_changed(post.thread_id)
 
 
 def _resolve_flags(post_id: int, resolution: str) -> None:
@@ -79,6 +79,7 @@ def hide_post(*, moderator: User, post: Post, reason: str) -> Post:
         post = db.session.merge(post)
         _hide(post, reason)
         _resolve_flags(post.id, "hidden")
+        events.post_hidden(post_id=post.id, reason=reason, moderator_id=moderator.id)
         log_moderation(moderator, "hide_post", post, label=_post_label(post), reason=reason)
     return post
 

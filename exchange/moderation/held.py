@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from .. import events
 from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
@@ -49,8 +50,11 @@ def approve_post(*, moderator: User, post: Post, reason: str = "") -> Post:
         elif _opens_thread(post):
             thread.last_post_at = now
             status.set_status(thread, Thread.PUBLISHED)
+            events.post_published(post_id=post.id, thread_id=thread.id, author_id=post.author_id, opens_thread=True)
         else:
             threads.count_in(thread.id, author_id=post.author_id, at=now)
+            events.post_published(post_id=post.id, thread_id=thread.id, author_id=post.author_id, opens_thread=False)
+        events.post_decided(post_id=post.id, approved=True, reason=reason, moderator_id=moderator.id)
         log_moderation(moderator, "approve_post", post, label=_label(post), reason=reason)
     return post
 
@@ -65,6 +69,7 @@ def reject_post(*, moderator: User, post: Post, reason: str = "") -> Post:
         post.review, post.hidden_reason = Post.REJECTED, reason
         if _opens_thread(post):
             status.set_status(post.thread, Thread.REJECTED)
+        events.post_decided(post_id=post.id, approved=False, reason=reason, moderator_id=moderator.id)
         log_moderation(moderator, "reject_post", post, label=_label(post), reason=reason)
     what = ("practice" if post.thread.is_practice else "thread") if _opens_thread(post) else "reply"
     send_mail(post.author.email, f"Your {what} on Exchange was not approved",

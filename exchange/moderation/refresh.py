@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from .. import events
 from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
@@ -55,6 +56,7 @@ def ask_authors(*, limit: int = 100) -> int:
     with transaction():
         for thread in due:
             thread.practice.refresh_requested_at = utcnow()
+            events.refresh_asked(thread_id=thread.id, author_id=thread.author_id)
             log_moderation(None, "request_refresh", thread, label=thread.title)
     for thread in due:
         link = external_url("practices.edit", thread_id=thread.id)

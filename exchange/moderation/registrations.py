@@ -9,7 +9,7 @@ from ..extensions import db
 from ..forms import ServiceError
 from ..mail import send_mail
 from ..models import Affiliation, Status, User, utcnow
-from ..search import outbox as search
+from .. import events
 from .log import checked_reason, log_moderation
 
 
@@ -28,7 +28,7 @@ def approve_member(*, moderator: User, member: User, reason: str = "") -> User:
     with transaction():
         member.status = Status.ACTIVE
         member.approved_at = utcnow()
-        search.queue_members(member.id)
+        events.members_changed(member.id)
         log_moderation(moderator, "approve_member", member, label=member.username, reason=reason)
     send_mail(member.email, "Your Exchange account is approved",
               "Welcome to Exchange! A moderator approved your account; you can sign in now.\n")

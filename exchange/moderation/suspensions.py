@@ -10,7 +10,7 @@ from ..extensions import db
 from ..forms import ServiceError
 from ..mail import send_mail
 from ..models import Status, User, utcnow
-from ..search import outbox as search
+from .. import events
 from .log import checked_reason, log_moderation
 
 
@@ -24,7 +24,7 @@ def suspend_member(*, moderator: User, member: User, reason: str, until: datetim
     with transaction():
         member = db.session.merge(member)
         member.status, member.suspension_reason, member.suspended_until = Status.SUSPENDED, reason, until
-        search.queue_members(member.id)
+        events.members_changed(member.id)
         ending = f" until {until:%Y-%m-%d}" if until else ""
         log_moderation(moderator, "suspend_member", member, label=member.username, reason=reason + ending)
     send_mail(member.email, "Your Exchange account is suspended",
@@ -35,7 +35,7 @@ def suspend_member(*, moderator: User, member: User, reason: str, until: datetim
 
 def _reinstate(member: User) -> None:
     member.status, member.suspension_reason, member.suspended_until = Status.ACTIVE, "", None
-    search.queue_members(member.id)
+    events.members_changed(member.id)
 
 
 def reinstate_member(*, moderator: User, member: User, reason: str = "") -> User:

@@ -7,7 +7,7 @@ from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
 from ..models import Category, Post, Thread, User, utcnow
-from ..search import outbox as search
+from .. import events
 from ..threads import services as threads, status
 from .log import checked_reason, log_moderation
 
@@ -91,7 +91,7 @@ def merge_thread(*, moderator: User, source: Thread, target: Thread, reason: str
             target.last_post_at, target.last_poster_id = source.last_post_at, source.last_poster_id
         source.merged_into_id, source.post_count, source.pinned = target.id, 0, ""
         status.set_status(source, Thread.MERGED)
-        search.queue_threads(target.id)
+        events.threads_changed(target.id)
         log_moderation(moderator, "merge_thread", source, label=f"{source.title} → {target.title}",
                        reason=_with_reason(f"{moved} posts moved", reason))
     return target

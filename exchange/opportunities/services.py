@@ -18,7 +18,7 @@ from ..markup import render_markdown
 from ..moderation.log import checked_reason, log_moderation, moderator_edit
 from ..models import Opportunity, OpportunityFlag, OpportunityTag, Sector, Seeking, Tag, User, utcnow
 from ..permissions import can_manage_opportunity, can_moderate_opportunities
-from ..search import outbox as search
+from .. import events
 
 SALARY_CEILING = 10_000_000      # whole dollars a year; anything above is a typo
 LONGEST_OPEN_DAYS = 365
@@ -96,7 +96,7 @@ def _go_live(opening: Opportunity, verdict: posting.Verdict) -> None:
     else:
         opening.status, opening.held_reason = Opportunity.OPEN, ""
         opening.published_at = utcnow()
-    search.queue_opportunities(opening.id)
+    events.opportunities_changed(opening.id)
 
 
 def create(*, poster: User, data: OpeningInput, publish: bool, today: date | None = None) -> Opportunity:
@@ -128,7 +128,7 @@ def update_opening(*, opening: Opportunity, editor: User, data: OpeningInput, re
             log_moderation(editor, "edit opportunity", opening, label=opening.title, reason=reason)
         if verdict is not None:
             _go_live(opening, verdict)
-        search.queue_opportunities(opening.id)
+        events.opportunities_changed(opening.id)
     return opening
 
 
@@ -144,7 +144,7 @@ def end(*, opening: Opportunity, actor: User, outcome: str) -> Opportunity:
         opening.status, opening.ended_at = outcome, utcnow()
         if actor.id != opening.poster_id:
             log_moderation(actor, f"mark opportunity {outcome}", opening, label=opening.title)
-        search.queue_opportunities(opening.id)
+        events.opportunities_changed(opening.id)
     return opening
 
 
@@ -159,7 +159,7 @@ def reopen(*, opening: Opportunity, actor: User, today: date | None = None) -> O
         raise ServiceError("Its closing date has passed: edit the closing date first.", field="closes_on")
     with transaction():
         opening.status, opening.ended_at = Opportunity.OPEN, None
-        search.queue_opportunities(opening.id)
+        events.opportunities_changed(opening.id)
     return opening
 
 
@@ -194,7 +194,7 @@ def approve(*, opening: Opportunity, moderator: User) -> Opportunity:
     with transaction():
         opening.status, opening.held_reason, opening.published_at = Opportunity.OPEN, "", utcnow()
         log_moderation(moderator, "approve opportunity", opening, label=opening.title)
-        search.queue_opportunities(opening.id)
+        events.opportunities_changed(opening.id)
     return opening
 
 
@@ -217,7 +217,7 @@ def hide(*, opening: Opportunity, moderator: User, reason: str) -> Opportunity:
         opening.hidden_at, opening.hidden_reason = utcnow(), reason
         _resolve_flags(opening)
         log_moderation(moderator, "hide opportunity", opening, label=opening.title, reason=reason)
-        search.queue_opportunities(opening.id)
+        events.opportunities_changed(opening.id)
     return opening
 
 
@@ -226,7 +226,7 @@ def unhide(*, opening: Opportunity, moderator: User) -> Opportunity:
     with transaction():
         opening.hidden_at, opening.hidden_reason = None, ""
         log_moderation(moderator, "show opportunity", opening, label=opening.title)
-        search.queue_opportunities(opening.id)
+        events.opportunities_changed(opening.id)
     return opening
 
 
@@ -284,7 +284,7 @@ def expire_past_closing(today: date | None = None) -> int:
         if ids:
             db.session.execute(update(Opportunity).where(Opportunity.id.in_(ids))
                                .values(status=Opportunity.EXPIRED, ended_at=utcnow()))
-            search.queue_opportunities(*ids)
+            events.opportunities_changed(*ids)
     return len(ids)
 
 

@@ -20,7 +20,7 @@ from ..forms import ServiceError
 from ..markup import render_markdown
 from ..moderation.log import log_moderation, moderator_edit
 from ..members.regions import area, metro_id
-from ..search import outbox as search
+from .. import events
 from ..models import (HelpfulMark, Post, Practice, Region, Tag, TagGroup, Thread, ThreadTag, User,
                       utcnow)
 from ..taxonomy import services as taxonomy
@@ -114,6 +114,8 @@ def go_live(thread: Thread, now) -> None:
     thread.practice.published_at = thread.practice.reviewed_at = now
     thread.practice.refresh_requested_at = None
     status.set_status(thread, Thread.PUBLISHED)
+    opening = db.session.scalar(select(Post.id).where(Post.thread_id == thread.id).order_by(Post.id).limit(1))
+    events.post_published(post_id=opening, thread_id=thread.id, author_id=thread.author_id, opens_thread=True)
 
 
 def update_practice(*, thread: Thread, data: PracticeInput, proposals: list[str] = (),
@@ -144,7 +146,7 @@ def update_practice(*, thread: Thread, data: PracticeInput, proposals: list[str]
         existing = {p.slug for p in taxonomy.pending_proposals_for(thread.id)}
         taxonomy.propose_words([w for w in proposals if taxonomy.tag_key(w) not in existing],
                                proposer=thread.author, thread_id=thread.id)
-        search.queue_threads(thread.id)
+        events.threads_changed(thread.id)
     return thread
 
 
@@ -186,6 +188,7 @@ def toggle_helpful(*, thread: Thread, user: User) -> bool:
         mark = db.session.get(HelpfulMark, (thread.id, user.id))
         if mark is None:
             db.session.add(HelpfulMark(thread_id=thread.id, user_id=user.id))
+            events.helpful_marked(thread_id=thread.id, user_id=user.id)
             delta = 1
         else:
             db.session.delete(mark)

@@ -1,22 +1,20 @@
-"""`flask search reindex` and `flask search worker`."""
+"""`flask search reindex`, and `flask search worker` (the old name of `flask worker`)."""
 from __future__ import annotations
 
 import time
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import delete, select
 
 from ..database import transaction
 from ..extensions import db
+from .. import worker as background
 from ..models import SearchOutbox
-from ..opportunities import alerts as opportunity_alerts, services as opportunities
 from . import documents, outbox
 from .backend import get_backend
 
 search_cli = AppGroup("search", help="The full-text search index.")
-CHORES_EVERY = 600  # seconds between the worker's periodic chores (expiring openings, saved-search mail)
 
 
 def reindex(*, progress: bool = False) -> int:
@@ -71,31 +69,8 @@ def reindex_command() -> None:
 
 
 @search_cli.command("worker")
-@click.option("--interval", default=1.0, show_default=True, help="Seconds between polls of the outbox.")
-@click.option("--once", is_flag=True, help="Drain what is queued, then exit.")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between rounds when idle.")
+@click.option("--once", is_flag=True, help="One round of every queue and chore, then exit.")
 def worker(interval: float, once: bool) -> None:
-    """Drain the search outbox into the index and run the periodic chores: run exactly one of these in production."""
-    last_chores = 0.0
-    while True:
-        if time.monotonic() - last_chores >= CHORES_EVERY:
-            last_chores = time.monotonic()
-            try:
-                expired = opportunities.expire_past_closing()
-                opportunity_alerts.send_due()
-            except Exception:  # noqa: BLE001 - a chore that fails is tried again at the next round
-                current_app.logger.exception("worker: opportunity chores failed, will retry")
-                db.session.rollback()
-                expired = 0
-            if expired:
-                click.echo(f"expired {expired} openings past their closing date")
-        try:
-            done = outbox.drain()
-        except Exception:  # noqa: BLE001 - a bad batch stays queued and is retried
-            current_app.logger.exception("search worker: batch failed, retrying")
-            db.session.rollback()
-            done = 0
-        if done:
-            click.echo(f"indexed {done} queued changes")
-        if once:
-            return
-        time.sleep(interval)
+    """The same as `flask worker` (search, notifications and mail), under its old name."""
+    background.loop(interval=interval, once=once)

@@ -27,7 +27,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import delete, event, func, insert, or_, select
 from sqlalchemy.orm import Session
 
@@ -176,28 +176,3 @@ def _delete_rows(row_ids: list[int]) -> None:
 
 def backlog() -> int:
     return db.session.scalar(select(func.count()).select_from(SearchOutbox)) or 0
-
-
-def start_background_indexer(app: Flask, *, interval: float = 1.0) -> threading.Event:
-    """`make run`: drain in a daemon thread, woken by every commit that queued intents.
-
-    Returns an event that stops the thread when set.
-    """
-    stop = threading.Event()
-
-    def run() -> None:
-        while not stop.is_set():
-            wake.wait(interval)
-            wake.clear()
-            if stop.is_set():
-                break
-            with app.app_context():
-                try:
-                    drain()
-                except Exception:  # noqa: BLE001 - keep indexing after a bad batch; rows stay queued
-                    app.logger.exception("search indexer: batch failed, will retry")
-                finally:
-                    db.session.remove()
-
-    threading.Thread(target=run, name="search-indexer", daemon=True).start()
-    return stop

@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import flood
+from .. import events
 from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
@@ -159,6 +160,7 @@ def contact_member(*, employer: User, member: User, message: str) -> ContactRequ
         request = ContactRequest(sender_id=employer.id, recipient_id=member.id, offer="opportunities",
                                  message=message)
         db.session.add(request)
+        events.contact_sent(sender_id=employer.id, recipient_id=member.id)
     base = current_app.config["BASE_URL"].rstrip("/")
     send_mail(member.email, f"{organisation} would like to talk about an opportunity",
               f"{employer.display_name} of {organisation} found you in the Exchange talent pool and wrote:\n\n"

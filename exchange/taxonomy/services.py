@@ -17,7 +17,7 @@ from ..extensions import db
 from ..forms import ServiceError
 from ..moderation.log import log_moderation
 from ..models import MemberExpertise, Program, Tag, TagAlias, TagGroup, TagProposal, Thread, ThreadTag, User, utcnow
-from ..search import outbox as search
+from .. import events
 from ..text import normalise_whitespace
 from .keys import tag_key
 from .tree import ancestors, subtree_ids
@@ -180,7 +180,7 @@ def file_under(thread_id: int, tags: list[Tag]) -> None:
                        + [ThreadTag(thread_id=thread_id, tag_id=i, implied=True) for i in implied])
     db.session.flush()
     db.session.expire_all()
-    search.queue_threads(thread_id)
+    events.threads_changed(thread_id)
 
 
 def propose_words(words: list[str], *, proposer: User, thread_id: int) -> list[TagProposal]:
@@ -241,7 +241,7 @@ def add_alias(*, tag: Tag, name: str, program: Program | None, actor: User | Non
         _check_word_free(tag_key(name))
         alias = TagAlias(tag_id=tag.id, name=name, slug=tag_key(name), program_id=program.id if program else None)
         db.session.add(alias)
-        search.queue_tagged([tag.id])  # the alias is a word that now finds the tag's content and experts
+        events.tags_changed([tag.id])  # the alias is a word that now finds the tag's content and experts
         if actor is not None:
             log_moderation(actor, "add_alias", tag, label=f"{name} → {tag.name}")
     return alias
@@ -269,7 +269,7 @@ def update_tag(*, tag: Tag, actor: User, name: str, guidance: str, group: TagGro
         db.session.flush()
         if moved:
             refile_branches([tag])
-        search.queue_tagged([tag.id])
+        events.tags_changed([tag.id])
         log_moderation(actor, "edit_tag", tag, label=tag.name)
     return tag
 
@@ -303,7 +303,7 @@ def merge_tag(*, source: Tag, target: Tag, actor: User) -> Tag:
         db.session.flush()
         db.session.add(TagAlias(tag_id=target.id, name=source_name, slug=source_slug, program_id=None))
         refile(affected - chosen_source)
-        search.queue_tagged([target.id])  # its content and experts, the source's included now
+        events.tags_changed([target.id])  # its content and experts, the source's included now
         log_moderation(actor, "merge_tag", target, label=f"{source_name} → {target.name}")
     return target
 
@@ -327,6 +327,8 @@ def _decide(proposals: list[TagProposal], status: str, actor: User, tag: Tag | N
         p.tag_id = tag.id if tag else None
         if tag is not None and p.thread_id is not None:
             _add_tag_to(p.thread_id, tag)
+        events.proposal_decided(proposer_id=p.proposer_id, word=p.name, outcome=status, thread_id=p.thread_id,
+                                moderator_id=actor.id)
 
 
 def _require_pending(proposal: TagProposal) -> None:
@@ -359,7 +361,7 @@ def merge_proposal(*, proposal: TagProposal, actor: User, target: Tag) -> TagAli
         alias = TagAlias(tag_id=target.id, name=proposal.name, slug=proposal.slug, program_id=None)
         db.session.add(alias)
         _decide(_same_word_proposals(proposal), TagProposal.MERGED, actor, target)
-        search.queue_tagged([target.id])  # as add_alias: the word now finds everything under the tag
+        events.tags_changed([target.id])  # as add_alias: the word now finds everything under the tag
         log_moderation(actor, "merge_proposal", target, label=f"{proposal.name} → {target.name}")
     return alias
 

@@ -18,7 +18,7 @@ from ..fragments import cached
 from ..extensions import db
 from ..markup import render_markdown
 from ..moderation.log import log_moderation, moderator_edit
-from ..search import outbox as search
+from .. import events
 from ..models import Category, Post, Tag, Thread, ThreadTag, User, utcnow
 from ..taxonomy import services as taxonomy
 from . import status
@@ -191,6 +191,9 @@ def start_thread(*, author: User, title: str, category_id: int, body: str,
         if tags or proposals:
             taxonomy.file_under(thread.id, list(tags))
             taxonomy.propose_words(list(proposals), proposer=author, thread_id=thread.id)
+        if not held_reason:
+            opening = db.session.scalar(select(Post.id).where(Post.thread_id == thread.id))
+            events.post_published(post_id=opening, thread_id=thread.id, author_id=author.id, opens_thread=True)
     return thread
 
 
@@ -206,6 +209,8 @@ def reply(*, author: User, thread: Thread, body: str) -> Post:
         db.session.add(post)
         if not held_reason:
             count_in(thread.id, author_id=author.id, at=now)
+            db.session.flush()
+            events.post_published(post_id=post.id, thread_id=thread.id, author_id=author.id, opens_thread=False)
     return post
 
 
@@ -214,7 +219,7 @@ def count_in(thread_id: int, *, author_id: int, at) -> None:
     # SQL-side increment: concurrent replies cannot overwrite each other's count.
     db.session.execute(update(Thread).where(Thread.id == thread_id).values(
         post_count=Thread.post_count + 1, last_post_at=at, last_poster_id=author_id))
-    search.queue_threads(thread_id)
+    events.threads_changed(thread_id)
 
 
 def edit_post(*, post: Post, body: str, title: str | None = None, tags: list[Tag] | None = None,
@@ -243,7 +248,7 @@ def edit_post(*, post: Post, body: str, title: str | None = None, tags: list[Tag
         if tags is not None:
             taxonomy.file_under(post.thread_id, tags)
             taxonomy.propose_words(new_words, proposer=post.author, thread_id=post.thread_id)
-        search.queue_threads(post.thread_id)
+        events.threads_changed(post.thread_id)
     return post
 
 

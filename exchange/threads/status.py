@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from ..extensions import db
 from ..models import Category, Thread
-from ..search import outbox as search
+from .. import events
 
 
 def _count(category_id: int, delta: int) -> None:
@@ -25,7 +25,7 @@ def file_new(thread: Thread) -> None:
     """A thread just added (flushed, so it has an id), in the status it was created with."""
     if thread.is_listed:
         _count(thread.category_id, +1)
-    search.queue_threads(thread.id)
+    events.threads_changed(thread.id)
 
 
 def set_status(thread: Thread, status: str) -> None:
@@ -36,7 +36,7 @@ def set_status(thread: Thread, status: str) -> None:
     thread.status = status  # set first, so the count's statement flushes it with the rest
     if thread.is_listed != was_listed:
         _count(thread.category_id, +1 if thread.is_listed else -1)
-    search.queue_threads(thread.id)
+    events.threads_changed(thread.id)
 
 
 def move_to(thread: Thread, category_id: int) -> None:
@@ -48,4 +48,4 @@ def move_to(thread: Thread, category_id: int) -> None:
     if thread.is_listed:
         _count(source, -1)
         _count(category_id, +1)
-    search.queue_threads(thread.id)
+    events.threads_changed(thread.id)

@@ -1,0 +1,57 @@
+"""A member's notifications: a page of them, the unread count, marking read."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
+
+from ..database import transaction
+from ..extensions import db
+from ..models import Notification, User, utcnow
+from .describe import Item, describe
+
+PER_PAGE = 30
+
+
+@dataclass
+class Page:
+    items: list[Item]
+    page: int
+    has_next: bool
+    unread: int
+
+
+def page_of(user: User, page: int = 1) -> Page:
+    rows = list(db.session.scalars(
+        select(Notification).options(joinedload(Notification.actor)).where(Notification.user_id == user.id)
+        .order_by(Notification.id.desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
+    return Page(describe(rows[:PER_PAGE], user, grouped=True), page, len(rows) > PER_PAGE, unread_count(user.id)[0])
+
+
+def unread_count(user_id: int) -> tuple[int, int]:
+    """(unread notifications, the newest notification's id): one statement, for the header."""
+    count, newest = db.session.execute(
+        select(func.count(Notification.id).filter(Notification.read_at.is_(None)), func.max(Notification.id))
+        .where(Notification.user_id == user_id)).one()
+    return count or 0, newest or 0
+
+
+def open_notification(user: User, notification_id: int) -> Notification | None:
+    """The member's notification, marked read with the rest of its group; None if it is not theirs."""
+    with transaction():
+        notification = db.session.get(Notification, notification_id)
+        if notification is None or notification.user_id != user.id:
+            return None
+        db.session.execute(update(Notification).where(
+            Notification.user_id == user.id, Notification.group_key == notification.group_key,
+            Notification.read_at.is_(None)).values(read_at=utcnow()))
+    return notification
+
+
+def mark_all_read(user: User) -> int:
+    with transaction():
+        result = db.session.execute(update(Notification).where(Notification.user_id == user.id,
+                                                               Notification.read_at.is_(None))
+                                    .values(read_at=utcnow()))
+    return result.rowcount or 0
