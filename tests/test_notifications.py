@@ -384,3 +384,61 @@ def test_a_digest_recorded_for_the_period_is_never_built_again(app, people, thre
     assert digest.send_one(people["dev"].id, period, date.today()) is True
     assert digest.send_one(people["dev"].id, period, date.today()) is False
     assert len(mails_to("dev@example.org")) == 1
+
+
+# --- the mail queue -------------------------------------------------------------------------------
+
+def test_mail_is_queued_in_the_request_and_sent_by_the_worker(app, client, make_user):
+    from pathlib import Path
+
+    from exchange.mail import deliver_due
+    make_user(username="rita", email="rita@example.org")
+    assert client.submit("/reset", {"email": "rita@example.org"}).status_code in (200, 303)
+    waiting = db.session.scalars(select(MailMessage).where(MailMessage.to == "rita@example.org")).all()
+    assert len(waiting) == 1 and waiting[0].sent_at is None
+    assert not list(Path(app.config["MAIL_DIR"]).glob("*.eml"))          # nothing sent inside the request
+    assert deliver_due() == 1
+    [written] = Path(app.config["MAIL_DIR"]).glob("*.eml")
+    assert "rita@example.org" in written.read_text() and f"{waiting[0].id:08d}" in written.name
+    assert deliver_due() == 0                                               # sent once
+
+
+def test_a_refusing_server_is_retried_with_backoff_then_given_up_and_shown_to_moderators(app, moderator_client,
+                                                                                        monkeypatch):
+    import smtplib
+
+    from exchange import mail
+
+    def refuse(row):
+        raise smtplib.SMTPServerDisconnected("connection closed")
+
+    monkeypatch.setattr(mail, "_transport", refuse)
+    mail.send_mail("someone@example.org", "Hello", "Body")
+    assert mail.deliver_due() == 0
+    row = db.session.scalar(select(MailMessage))
+    assert row.attempts == 1 and row.sent_at is None and row.failed_at is None
+    assert row.next_attempt_at > row.created_at                      # waits before the next try
+    for _ in range(mail.MAX_ATTEMPTS):
+        db.session.execute(MailMessage.__table__.update().values(next_attempt_at=row.created_at))
+        db.session.commit()
+        mail.deliver_due()
+    row = db.session.scalar(select(MailMessage))
+    assert row.failed_at is not None and row.attempts == mail.MAX_ATTEMPTS
+    page = visible(moderator_client.get("/mod/mail"))
+    assert "someone@example.org" in page and "connection closed" in page
+
+
+def test_a_message_claimed_by_a_worker_that_died_is_not_sent_twice_over_smtp(app, monkeypatch):
+    from exchange import mail
+    from exchange.models import utcnow
+
+    app.config["MAIL_SERVER"] = "smtp.invalid"
+    sent = []
+    monkeypatch.setattr(mail, "_transport", lambda row: sent.append(row.id))
+    mail.send_mail("someone@example.org", "Hello", "Body")
+    row = db.session.scalar(select(MailMessage))
+    row.claimed_at = utcnow() - mail.STALE_CLAIM - timedelta(minutes=1)   # claimed, then the worker was killed
+    db.session.commit()
+    assert mail.deliver_due() == 0 and sent == []
+    row = db.session.scalar(select(MailMessage))
+    assert row.failed_at is not None and "may or may not" in row.last_error

@@ -5,6 +5,7 @@ from datetime import datetime, time
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import mail
 from ..forms import ServiceError, attach_error
 from ..params import date_value, page_arg, to_id
 from ..htmx import is_htmx, render
@@ -205,6 +206,13 @@ def log():
     return render_template("moderation/log.html", entries=entries, has_next=has_next, page=page,
                            filters=filters, actions=log_reader.log_actions(),
                            target_types=log_reader.log_target_types())
+
+
+@bp.route("/mail")
+def failed_mail():
+    """Mail that will not be sent again: refused by the server too often, or interrupted mid-send."""
+    require(moderates_everywhere(current_user), "Mail problems are for moderators of every category.")
+    return render_template("moderation/mail.html", messages=mail.failed_mail(), queued=mail.queued())
 
 
 @bp.route("/threads/<int:thread_id>/<any(pin, unpin):verb>", methods=["POST"])
