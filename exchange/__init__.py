@@ -8,6 +8,8 @@ from flask import Flask
 from config import load_config
 
 from . import database  # noqa: F401 - registers the SQLite connection hooks
+from .account import sessions as account_sessions
+from .account.routes import bp as account_bp
 from .auth.cli import users_cli
 from .auth.routes import bp as auth_bp
 from .curation.routes import bp as curation_bp
@@ -77,9 +79,10 @@ def configure_auth(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         parsed = User.parse_session_id(user_id)
-        user = db.session.get(User, parsed[0]) if parsed else None
-        # A session from before the password last changed (a reset) no longer loads.
-        if user is None or not user.has_fingerprint(parsed[1]):
+        # A session from before the password last changed, or a browser signed out from the settings,
+        # no longer loads (account/sessions.py: one statement).
+        user = account_sessions.load(*parsed) if parsed else None
+        if user is None:
             return None
         # A suspended or rejected account is signed out at its next request.
         if user.status in (Status.SUSPENDED, Status.REJECTED):
@@ -94,7 +97,8 @@ def configure_search(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     for blueprint in (site_bp, auth_bp, threads_bp, practices_bp, taxonomy_bp, search_bp, members_bp, moderation_bp,
-                      curation_bp, talent_bp, opportunities_bp, notifications_bp):
+                      curation_bp, talent_bp, opportunities_bp, notifications_bp,
+                      account_bp):
         app.register_blueprint(blueprint)
 
 

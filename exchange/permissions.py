@@ -292,5 +292,7 @@ def _guard(allowed, refusal: str):
 member_required = _guard(is_member, "Your account cannot read member pages.")
 #: The opportunities board: members and approved employers.
 board_required = _guard(can_use_board, "The opportunities board is for members and approved employers.")
+#: A signed-in account's own settings: members and approved employers.
+account_required = _guard(can_use_board, "Your account cannot change its settings yet.")
 #: The talent pool: approved employers and moderators (members included get a 403).
 talent_pool_required = _guard(can_use_talent_pool, "The talent pool is for approved employer accounts.")

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from ..account import sessions as account_sessions
 from ..extensions import limiter
 from ..forms import ServiceError, attach_error
 from . import services
@@ -39,6 +40,7 @@ def login():
         result = services.check_credentials(form.email.data, form.password.data)
         if result.user is not None:
             session.clear()  # no session fixation: a fresh session for the signed-in user
+            account_sessions.begin(result.user)  # this browser, listed in the member's settings
             login_user(result.user, remember=form.remember.data)
             return redirect(_safe_next(form.next.data), code=303)
         form.form_errors.append(result.problem)
@@ -49,6 +51,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    account_sessions.end_on_logout(getattr(current_user, "login_session_key", None))
     # Clear first: logout_user() leaves the flag that deletes the remember cookie in the session.
     session.clear()
     logout_user()
@@ -79,6 +82,7 @@ def register():
         else:
             if user is not None and user.is_active_member:
                 session.clear()
+                account_sessions.begin(user)
                 login_user(user)
                 flash("Welcome to Exchange! Your account is ready.", "success")
                 return redirect(url_for("site.home"), code=303)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
+from ..account import security as account_security, sessions as account_sessions
 from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
@@ -28,14 +29,14 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def _hash_token(token: str) -> str:
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _new_token(purpose: str, email: str, lifetime: timedelta, user: User | None = None) -> str:
+def new_token(purpose: str, email: str, lifetime: timedelta, user: User | None = None) -> str:
     token = secrets.token_urlsafe(32)
     db.session.add(AccountToken(
-        purpose=purpose, token_hash=_hash_token(token), email=email, user=user,
+        purpose=purpose, token_hash=hash_token(token), email=email, user=user,
         expires_at=utcnow() + lifetime,
     ))
     return token
@@ -45,7 +46,7 @@ def find_token(purpose: str, token: str) -> AccountToken | None:
     """The usable token of this purpose, or None when unknown, used or expired."""
     row = db.session.scalar(
         select(AccountToken).where(AccountToken.purpose == purpose,
-                                   AccountToken.token_hash == _hash_token(token or ""))
+                                   AccountToken.token_hash == hash_token(token or ""))
     )
     return row if row is not None and row.is_usable else None
 
@@ -194,7 +195,7 @@ def new_invitations(emails: list[str]) -> dict[str, str]:
     """Invitation tokens for these emails, made inside the caller's transaction (a roster import);
     mail them with ``mail_invitation`` once it has committed."""
     days = current_app.config["INVITE_TOKEN_DAYS"]
-    return {email: _new_token(AccountToken.INVITE, email, timedelta(days=days)) for email in emails}
+    return {email: new_token(AccountToken.INVITE, email, timedelta(days=days)) for email in emails}
 
 
 def mail_invitation(email: str, token: str) -> str:
@@ -229,7 +230,7 @@ def request_password_reset(email: str) -> None:
         return
     hours = current_app.config["RESET_TOKEN_HOURS"]
     with transaction():
-        token = _new_token(AccountToken.RESET, user.email, timedelta(hours=hours), user=user)
+        token = new_token(AccountToken.RESET, user.email, timedelta(hours=hours), user=user)
     send_mail(user.email, "Reset your Exchange password",
               f"Someone asked to reset the password of your Exchange account.\n\n"
               f"Choose a new password here (the link works once, for {hours} hours):\n"
@@ -247,6 +248,8 @@ def reset_password(token: str, password: str) -> User:
             raise ServiceError("This reset link has expired or was already used. Ask for a new one.")
         user = row.user
         user.password_hash = hash_password(password)
+        account_sessions.end_all(user)
+        account_security.record(user, "password_reset")
         # Every outstanding reset link for this account dies with this one.
         for other in db.session.scalars(select(AccountToken).where(
                 AccountToken.user_id == user.id, AccountToken.purpose == AccountToken.RESET,

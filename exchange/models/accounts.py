@@ -59,6 +59,7 @@ class User(UserMixin, db.Model):
     registration_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     approved_at: Mapped[datetime | None]
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     sector: Mapped[str] = mapped_column(String(16), default="", server_default="")
     bio_source: Mapped[str] = mapped_column(Text, default="", server_default="")
     bio_html: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -125,23 +126,25 @@ class User(UserMixin, db.Model):
         """A stable colour index (0-9) for the generated avatar."""
         return int(hashlib.sha1(self.username.encode()).hexdigest(), 16) % 10
 
-    # Sessions and remember cookies carry "id:fingerprint", the fingerprint a digest of the password
+    # Sessions and remember cookies carry "id:fingerprint[:key]", the fingerprint a digest of the password
     # hash: a new password (a reset) makes every earlier session and cookie fail to load, with no
     # extra column. ASCII digits only, and few of them: int() refuses "²", which str.isdigit() accepts.
-    _SESSION_ID = re.compile(r"([0-9]{1,18}):([0-9a-f]{12})")
+    _SESSION_ID = re.compile(r"([0-9]{1,18}):([0-9a-f]{12})(?::([0-9a-f]{32}))?")
 
     @property
     def password_fingerprint(self) -> str:
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:12]
+        # The epoch too: "sign out every other browser" bumps it, ending sessions that name no key.
+        return hashlib.sha256(f"{self.password_hash}:{self.session_epoch or 0}".encode()).hexdigest()[:12]
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.password_fingerprint}"
+        key = getattr(self, "login_session_key", None)  # set for the sign-in being made (account/sessions.py)
+        return f"{self.id}:{self.password_fingerprint}" + (f":{key}" if key else "")
 
     @classmethod
-    def parse_session_id(cls, session_id: str) -> tuple[int, str] | None:
-        """(id, fingerprint) from ``get_id``'s format, or None when it is malformed."""
+    def parse_session_id(cls, session_id: str) -> tuple[int, str, str] | None:
+        """(id, fingerprint, session key or "") from ``get_id``'s format, or None when it is malformed."""
         match = cls._SESSION_ID.fullmatch(session_id)
-        return (int(match[1]), match[2]) if match else None
+        return (int(match[1]), match[2], match[3] or "") if match else None
 
     def has_fingerprint(self, fingerprint: str) -> bool:
         return hmac.compare_digest(self.password_fingerprint, fingerprint)
