@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from . import mail
+from .account import deletion, export as exports
 from .extensions import db
 from .notifications import digest, emails, fanout
 from .opportunities import alerts as opportunity_alerts, services as opportunities
@@ -41,6 +42,7 @@ def run_once() -> dict[str, int]:
         "indexed": _step("search", outbox.drain),
         "notified": _step("notifications", fanout.drain),
         "notification_mails": _step("notification mail", emails.send_due),
+        "exports": _step("exports", exports.build_due),
         "mailed": _step("mail", mail.deliver_due),
     }
 
@@ -50,6 +52,8 @@ def chores() -> dict[str, int]:
         "expired": _step("expiring openings", opportunities.expire_past_closing),
         "alerts": _step("saved searches", opportunity_alerts.send_due),
         "digests": _step("digests", digest.send_due),
+        "exports_deleted": _step("old exports", exports.expire_old),
+        "erased": _step("erasing accounts", deletion.erase_due),
     }
 
 

@@ -1,25 +1,27 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask import Blueprint, flash, redirect, render_template, request, send_file, session, url_for
+from flask_login import current_user, login_user, logout_user
 
 from ..extensions import limiter
 from ..forms import ServiceError, attach_error
 from ..models import SecurityEvent
 from ..permissions import account_required, require_found
-from . import security, services, sessions
-from .forms import EmailChangeForm, PasswordChangeForm
+from . import deletion, export, security, services, sessions
+from .forms import DeletionForm, EmailChangeForm, PasswordChangeForm
 
 bp = Blueprint("account", __name__)
 LIKE_THE_LOGIN = "10 per minute; 60 per hour"
 
 
-def _page(password_form=None, email_form=None, status=200):
+def _page(password_form=None, email_form=None, deletion_form=None, status=200):
     return render_template(
         "account/settings.html", password_form=password_form or PasswordChangeForm(formdata=None, prefix=""),
         email_form=email_form or EmailChangeForm(formdata=None), browsers=sessions.active(current_user),
         current_key=getattr(current_user, "login_session_key", None), events=security.log_of(current_user),
-        browser_of=security.browser_of, labels=SecurityEvent.LABELS), status
+        browser_of=security.browser_of, labels=SecurityEvent.LABELS, export=export.latest(current_user),
+        export_days=export.EXPORT_DAYS, deletion_form=deletion_form or DeletionForm(formdata=None),
+        grace_days=deletion.GRACE_DAYS), status
 
 
 def _keep_signed_in(key: str) -> None:
@@ -73,6 +75,47 @@ def confirm_email(token: str):
         return redirect(url_for("account.settings"), code=303)
     flash(f"Your email address is now {email}.", "success")
     return redirect(url_for("account.settings"), code=303)
+
+
+@bp.route("/settings/export", methods=["POST"])
+@account_required
+@limiter.limit(LIKE_THE_LOGIN)
+def export_data():
+    try:
+        export.request_export(current_user)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash("We are preparing your data: we'll email you a link when the file is ready (usually within minutes).",
+              "success")
+    return redirect(url_for("account.settings") + "#data", code=303)
+
+
+@bp.route("/settings/export/<int:export_id>/download")
+@account_required
+def download_export(export_id: int):
+    path = require_found(export.downloadable(current_user, export_id))
+    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=path.name)
+
+
+@bp.route("/settings/delete", methods=["POST"])
+@account_required
+@limiter.limit(LIKE_THE_LOGIN)
+def delete_account():
+    form = DeletionForm()
+    if form.validate_on_submit():
+        try:
+            request_ = deletion.request_deletion(user=current_user, password=form.current_password.data,
+                                                 erase_unanswered_posts=form.erase_unanswered_posts.data)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            session.clear()
+            logout_user()
+            flash(f"Your account will be erased on {request_.erase_after:%-d %B %Y}. Until then, signing in "
+                  "cancels it.", "info")
+            return redirect(url_for("site.home"), code=303)
+    return _page(deletion_form=form, status=422)
 
 
 @bp.route("/settings/sessions/<int:session_id>/sign-out", methods=["POST"])

@@ -6,12 +6,13 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from ..account import deletion
 from ..forms import ServiceError
 from ..models import Role
 from . import services
 from .forms import PASSWORD_MIN, account_name_problems
 
-users_cli = AppGroup("users", help="Create accounts and invitations.")
+users_cli = AppGroup("users", help="Create, invite and erase accounts.")
 
 
 @users_cli.command("create")
@@ -52,3 +53,18 @@ def invite(email: str) -> None:
     except ServiceError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"Invitation for {email}: {link}")
+
+
+@users_cli.command("erase")
+@click.argument("email")
+@click.option("--erase-unanswered-threads", is_flag=True, help="Also erase the threads they started that nobody answered.")
+def erase(email: str, erase_unanswered_threads: bool) -> None:
+    """Erase an account at once, on the member's request (logged in the moderation log)."""
+    user = services.user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account has the address {email}.")
+    user_id = user.id
+    if not deletion.erase(user_id, erase_unanswered_posts=erase_unanswered_threads):
+        click.echo(f"Account #{user_id} was already erased.")
+        return
+    click.echo(f"Erased account #{user_id}: its posts now read as by a former member.")

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from ..account import sessions as account_sessions
+from ..account import deletion as account_deletion, sessions as account_sessions
 from ..extensions import limiter
 from ..forms import ServiceError, attach_error
 from . import services
@@ -40,6 +40,8 @@ def login():
         result = services.check_credentials(form.email.data, form.password.data)
         if result.user is not None:
             session.clear()  # no session fixation: a fresh session for the signed-in user
+            if account_deletion.cancel_if_leaving(result.user):
+                flash("Welcome back: your account will not be deleted.", "success")
             account_sessions.begin(result.user)  # this browser, listed in the member's settings
             login_user(result.user, remember=form.remember.data)
             return redirect(_safe_next(form.next.data), code=303)

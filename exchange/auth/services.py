@@ -79,7 +79,7 @@ def check_credentials(email: str, password: str) -> SignIn:
     if user.status == Status.SUSPENDED:
         until = f" until {user.suspended_until:%Y-%m-%d}" if user.suspended_until else ""
         return SignIn(None, f"This account is suspended{until}. Contact the moderators if you think this is a mistake.")
-    if user.status != Status.ACTIVE:
+    if user.status not in (Status.ACTIVE, Status.LEAVING):  # leaving: signing in cancels the deletion
         return SignIn(None, "This account can't sign in. Contact the moderators if you think this is a mistake.")
     return SignIn(user)
 

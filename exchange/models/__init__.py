@@ -4,7 +4,7 @@ Entity behaviour lives in the models; cross-table bookkeeping (counters, logs) l
 The modules name each other's classes only for type checkers (relationships resolve by class name),
 so none imports another at run time; importing this package maps them all.
 """
-from .account_security import SecurityEvent, UserSession
+from .account_security import DataExport, DeletionRequest, SecurityEvent, UserSession
 from .accounts import AccountToken, Affiliation, ContactRequest, MemberExpertise, MemberOffer, Program, Region, User
 from .alerts import OpportunityAlert
 from .common import Offer, Role, Sector, Status, Visibility, utcnow
@@ -29,6 +29,6 @@ __all__ = [
     "EmployerKind", "EmployerProfile", "Seeking", "TalentBlock", "TalentProfile", "TalentRegion", "TalentView",
     "TalentWish",
     "Delivery", "DigestSent", "Kind", "Level", "MailMessage", "MemberPreference", "Notification", "NotificationEvent",
-    "NotificationSetting", "ThreadRead", "Watch", "SecurityEvent", "UserSession",
+    "NotificationSetting", "ThreadRead", "Watch", "SecurityEvent", "UserSession", "DataExport", "DeletionRequest",
     "Application", "Opportunity", "OpportunityAlert", "OpportunityFlag", "OpportunityTag",
 ]

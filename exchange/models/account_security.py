@@ -50,3 +50,29 @@ class SecurityEvent(db.Model):
     @property
     def label(self) -> str:
         return self.LABELS.get(self.action, self.action)
+
+
+class DataExport(db.Model):
+    """One "Download my data" request: built by the worker into a zip under the instance folder,
+    downloadable by its member (signed in) for ``EXPORT_DAYS``, then deleted."""
+
+    __tablename__ = "data_exports"
+    QUEUED, READY, FAILED, EXPIRED = "queued", "ready", "failed", "expired"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(8), default=QUEUED)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ready_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    filename: Mapped[str] = mapped_column(String(80), default="")
+    size: Mapped[int] = mapped_column(default=0)
+
+
+class DeletionRequest(db.Model):
+    """A member asked to leave: erased after the grace period unless they sign in again."""
+
+    __tablename__ = "deletion_requests"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    erase_after: Mapped[datetime]
+    erase_unanswered_posts: Mapped[bool] = mapped_column(default=False)

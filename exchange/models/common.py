@@ -23,7 +23,9 @@ class Status:
     SUSPENDED = "suspended"
     REJECTED = "rejected"
     INVITED = "invited"  # made from a roster: not listed and cannot sign in until the invitation is used
-    ALL = (PENDING, ACTIVE, SUSPENDED, REJECTED, INVITED)
+    LEAVING = "leaving"  # asked to be deleted: listed nowhere; signing in within the grace period cancels
+    ERASED = "erased"    # deleted: a nameless row their posts still point to ("former member")
+    ALL = (PENDING, ACTIVE, SUSPENDED, REJECTED, INVITED, LEAVING, ERASED)
 
 
 class Visibility:
