@@ -25,6 +25,7 @@ from .moderation.routes import bp as moderation_bp
 from .notifications import listeners as _notification_listeners  # noqa: F401 - notifications listen to events
 from .notifications.cli import notifications_cli
 from .notifications.routes import bp as notifications_bp
+from .notifications.suggestions import bp as mentions_bp, configure_mentions
 from .opportunities.cli import opportunities_cli
 from .opportunities.routes import bp as opportunities_bp
 from .practices.routes import bp as practices_bp
@@ -59,6 +60,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_error_handlers(app)
     configure_cli(app)
     configure_search(app)
+    configure_mentions(app)
     return app
 
 
@@ -98,7 +100,7 @@ def configure_search(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     for blueprint in (site_bp, auth_bp, threads_bp, practices_bp, taxonomy_bp, search_bp, members_bp, moderation_bp,
                       curation_bp, talent_bp, opportunities_bp, notifications_bp,
-                      account_bp):
+                      account_bp, mentions_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,11 +1,20 @@
-"""@mentions in a post's Markdown: who is named, never inside code (spans or blocks)."""
+"""@mentions in a post's Markdown: who is named, never inside code (spans or blocks).
+
+What a mention is (``MENTION``) is decided once, in exchange/markup.py, which also links them.
+"""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
+from flask import has_app_context
 from markdown_it import MarkdownIt
+from sqlalchemy import select
 
-MENTION = re.compile(r"(?<![\w@/.])@([a-z0-9][a-z0-9_-]{1,31})\b", re.IGNORECASE)
+from ..extensions import db
+from ..markup import MENTION
+from ..models import User
+
 MAX_NOTIFIED = 10
 _parser = MarkdownIt("commonmark")
 
@@ -25,6 +34,15 @@ def mentioned(source: str) -> list[str]:
         for match in MENTION.finditer(text):
             names.setdefault(match.group(1).lower(), None)
     return list(names)
+
+
+def listed_usernames(names: Collection[str]) -> set[str]:
+    """The mention resolver markup.py uses: of these lower-case names, those of listed members
+    (active, not employers), in one query. Outside an app (markup's own tests) nobody is known."""
+    if not names or not has_app_context():
+        return set()
+    # As any query, this flushes first: a rename or suspension earlier in the same transaction counts.
+    return set(db.session.scalars(select(User.username).where(User.username.in_(names), User.listed_sql())))
 
 
 ANSWERED = re.compile(r"/p/(\d+)\b")
