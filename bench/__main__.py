@@ -13,13 +13,14 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import dataset, directory, load, opportunities, search, talent
+from . import dataset, directory, load, notifications, opportunities, search, talent
 from .server import Gunicorn, in_process, request, sign_in
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {"max_sql_per_page": 12, "thread_p95_ms": 50, "min_ratio_to_baseline": 0.35,
            "whoosh_fast_classes_p95_ms": 50, "whoosh_any_class_p95_ms": 150, "postgres_any_class_p95_ms": 50,
-           "whoosh_reindex_seconds": 300, "directory_p95_ms": 50, "opportunities_p95_ms": 50, "talent_p95_ms": 50}
+           "whoosh_reindex_seconds": 300, "directory_p95_ms": 50, "opportunities_p95_ms": 50, "talent_p95_ms": 50,
+           "notifications_reply_p95_ratio": 1.2, "notifications_fanout_per_s": 2000}
 WHOOSH_FAST_CLASSES = ("rare_word", "tag_filter", "region_filter")
 
 
@@ -53,13 +54,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--skip-talent", action="store_true", help="skip the talent pool pages")
     parser.add_argument("--in-process-rounds", type=int, default=40,
                         help="requests per board and pool page timed in-process (no load generator)")
+    parser.add_argument("--skip-notifications", action="store_true", help="skip the notifications section")
+    parser.add_argument("--watchers", type=int, default=2_000, help="members watching in the notifications section")
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     database = HERE / "data" / "bench.db"
-    if args.reuse and database.exists():
+    if args.skip_pages and args.skip_search:
+        made = {}  # no section left uses the pages dataset: bench.db is neither made nor touched
+    elif args.reuse and database.exists():
         dataset.migrate(database)
         dataset.add_opportunities(database, count=args.opportunities, seed=args.seed)
         made = {**dataset.counts(database), "generate_seconds": None}
@@ -70,7 +75,7 @@ def main(argv=None) -> int:
         made = dataset.generate(database, members=args.members, threads=args.threads, posts=args.posts,
                                 opportunities=args.opportunities, seed=args.seed)
         log(f"  done in {made['generate_seconds']} s")
-    category = dataset.busiest_category_slug(database)
+    category = dataset.busiest_category_slug(database) if made else ""
     pages = {
         "home": "/",
         "thread_200": "/t/1",
@@ -102,6 +107,8 @@ def main(argv=None) -> int:
                 directory.DATABASE, talent.EMPLOYER_EMAIL, talent.PAGES, rounds=args.in_process_rounds)
         log("  directory without the counts cache...")
         results["directory"]["uncached"] = directory.uncached(directory.DATABASE, rounds=40, seed=args.seed)
+    if not args.skip_notifications:
+        results["notifications"] = notifications.run(args, log)
     if not args.skip_search:
         log("Search...")
         results["search"] = {"whoosh": search.whoosh(database, rounds=args.search_rounds, seed=args.seed, log=log)}
@@ -171,6 +178,14 @@ def verdict(results: dict) -> dict:
         worst_sql = max(p["sql_per_request"] for p in pages)
         checks["directory_p95_ms"] = {"worst": worst_p95, "pass": worst_p95 <= TARGETS["directory_p95_ms"]}
         checks["directory_sql_per_page"] = {"worst": worst_sql, "pass": worst_sql <= TARGETS["max_sql_per_page"]}
+    if "notifications" in results:
+        found = results["notifications"]
+        ratio = found["reply_post"]["p95_ratio"]
+        rate = found["fanout"]["notifications_per_s"]
+        worst_sql = max(p["sql_per_request"] for p in found["pages"].values())
+        checks["notifications_reply_p95_ratio"] = {"ratio": ratio, "pass": ratio <= TARGETS["notifications_reply_p95_ratio"]}
+        checks["notifications_fanout_per_s"] = {"rate": rate, "pass": rate >= TARGETS["notifications_fanout_per_s"]}
+        checks["notifications_sql_per_page"] = {"worst": worst_sql, "pass": worst_sql <= TARGETS["max_sql_per_page"]}
     found = results.get("search", {})
     if "whoosh" in found:
         queries = found["whoosh"]["queries"]
