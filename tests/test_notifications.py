@@ -373,6 +373,8 @@ def test_a_digest_is_sent_once_per_period_and_not_when_nothing_is_new(app, peopl
     assert len(mails_to("dev@example.org")) == 1
     assert db.session.scalar(select(func.count()).select_from(DigestSent).where(DigestSent.user_id == people["dev"].id)) == 1
     assert mails_to("cara@example.org") == []          # nothing new for Cara: nothing sent
+    cara_period = db.session.get(DigestSent, (people["cara"].id, digest.period_key("weekly", date.today())))
+    assert cara_period is not None and cara_period.items == 0   # decided: not built again every round
 
 
 def test_a_digest_recorded_for_the_period_is_never_built_again(app, people, thread):

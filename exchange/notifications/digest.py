@@ -4,7 +4,8 @@ categories they watch, new practices and members in their region, and open openi
 
 Weekly by default (daily or never on request). One ``DigestSent`` row per member and period is written
 in the transaction that queues the mail, and its key is unique: a digest is never sent twice for a
-period, whatever crashes or restarts. Nothing new: nothing sent (and nothing recorded).
+period, whatever crashes or restarts. Nothing new: nothing sent (the period is recorded as decided,
+with no items, so it is not built again; what appears later goes into the next one).
 """
 from __future__ import annotations
 
@@ -127,9 +128,11 @@ def send_one(user_id: int, period: str, today: date) -> bool:
                 return False
             rhythm = (db.session.get(MemberPreference, user_id) or MemberPreference(digest="weekly")).digest
             digest = build(user, _since(user, rhythm), today)
+            # Recorded even when empty (nothing is sent): the period is decided, and what appears later
+            # goes into the next digest, instead of every chores round building this one again.
+            db.session.add(DigestSent(user_id=user_id, period=period, items=digest.items))
             if not digest.items:
                 return False
-            db.session.add(DigestSent(user_id=user_id, period=period, items=digest.items))
             if digest.notification_ids:
                 db.session.execute(update(Notification).where(Notification.id.in_(digest.notification_ids))
                                    .values(mail="digested"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload
 
 from ..database import transaction
@@ -208,7 +209,11 @@ def _one_by_one(ids: list[int]) -> int:
                 if event is not None:
                     written += _handle(event)
                     db.session.delete(event)
+        except DBAPIError:
+            db.session.rollback()
+            raise  # the database, not the event: keep it queued for the next round
         except Exception:  # noqa: BLE001 - a poison event is logged and dropped, never retried forever
+            db.session.rollback()
             log.exception("notification event %s failed; dropped", event_id)
             with transaction():
                 db.session.execute(delete(NotificationEvent).where(NotificationEvent.id == event_id))

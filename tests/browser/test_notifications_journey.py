@@ -139,11 +139,6 @@ def test_a_mention_reaches_the_header_of_an_open_page_and_opens_the_thread_at_th
     assert page_errors == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the notification link in notifications/_list.html is boosted (hx-boost on <body>); htmx follows "
-    "/notifications/<id> -> /p/<id> -> /t/<id>?page=N#post-<id> by XHR, which cannot see the #post-<id> fragment, "
-    "so the member lands at the top of the right page, not at the post (the post permalink in threads/_post.html "
-    "has hx-boost=\"false\" for this reason)"))
 def test_a_clicked_notification_lands_at_its_post(page, people, page_errors):
     thread = people["thread"]
     reply = threads.reply(author=people["ana"], thread=db.session.get(Thread, thread.id), body=REPLY)
