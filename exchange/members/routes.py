@@ -10,6 +10,7 @@ from ..fragments import fragment
 from ..htmx import hx_redirect, is_htmx, vary_on_htmx
 from ..models import Offer, Sector, Visibility
 from ..moderation.forms import SuspendForm
+from ..notifications import watching
 from ..opportunities import services as opportunities
 from ..permissions import (can_contact, can_edit_profile, can_moderate, can_suspend, member_required, require,
                            require_found)
@@ -167,6 +168,8 @@ def region(slug: str):
     ref = dir_service.reference()
     place = require_found(ref.regions.get(slug))
     filters = dir_service.Filters(**{**_filters().__dict__, "region": place.slug})
+    # Before the directory: its audience needs the affiliations this loads.
+    level = watching.level_and_affiliations_of(current_user, "region", place.id) if not is_htmx() else None
     html = _directory_html(filters, "members.region")
     if is_htmx():
         return vary_on_htmx(make_response(html))
@@ -183,5 +186,6 @@ def region(slug: str):
     openings = fragment("region-openings", place.slug, today.isoformat(), render=lambda: render_template(
         "opportunities/_region.html", place=place, today=today,
         openings=opportunities.in_region(ref.region_ids(place.slug), today=today)))
-    return vary_on_htmx(make_response(render_template("members/region.html", place=place, head=head,
-                                                      directory=html, writing=writing, openings=openings)))
+    return vary_on_htmx(make_response(render_template(
+        "members/region.html", place=place, head=head, directory=html, writing=writing, openings=openings,
+        watch_level=level)))

@@ -7,21 +7,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.orm import contains_eager
 
 from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
-from ..models import Category, Level, Region, Tag, Thread, User, Watch
+from ..models import Affiliation, Category, Level, Region, Tag, Thread, User, Watch
 from ..permissions import can_view_thread
 
 TARGETS = {"thread": Thread, "category": Category, "tag": Tag, "region": Region}
 
 
+# Built once and run on the connection: a page's one small read, without the ORM's per-statement work.
+_LEVEL = select(Watch.level).where(Watch.user_id == bindparam("user_id"), Watch.target_type == bindparam("target_type"),
+                                   Watch.target_id == bindparam("target_id"))
+_LEVEL_AND_AFFILIATIONS = (
+    select(User, _LEVEL.correlate(None).scalar_subquery())
+    .outerjoin(User.affiliations).options(contains_eager(User.affiliations))
+    .where(User.id == bindparam("user_id")).order_by(Affiliation.cohort_year)
+    .execution_options(populate_existing=True))
+
+
 def level_of(user: User, target_type: str, target_id: int) -> str:
-    found = db.session.scalar(select(Watch.level).where(Watch.user_id == user.id, Watch.target_type == target_type,
-                                                        Watch.target_id == target_id))
+    """The member's level (on the connection: rows added but not yet flushed are not seen)."""
+    found = db.session.connection().execute(
+        _LEVEL, {"user_id": user.id, "target_type": target_type, "target_id": target_id}).scalar()
     return found or Level.NORMAL
+
+
+def level_and_affiliations_of(user: User, target_type: str, target_id: int) -> str:
+    """The member's level, read with their affiliations (loaded onto ``user``): for a directory page,
+    whose audience needs them next and which has no statement to spare."""
+    rows = db.session.execute(_LEVEL_AND_AFFILIATIONS, {"user_id": user.id, "target_type": target_type,
+                                                        "target_id": target_id}).unique().all()
+    return (rows[0][1] if rows else None) or Level.NORMAL
 
 
 def set_level(*, user: User, target_type: str, target_id: int, level: str) -> str:

@@ -9,6 +9,7 @@ from ..feeds import atom_response, feed_key, require_feed_reader
 from ..forms import ServiceError, attach_error
 from ..htmx import is_htmx, render
 from ..models import Program, Tag, TagGroup, TagProposal, Thread
+from ..notifications import watching
 from ..permissions import can_manage_tags, member_required, require, require_found
 from ..practices import services as practices
 from . import services
@@ -55,7 +56,8 @@ def tag(slug: str):
     return render_template("taxonomy/tag.html", tag=tag, counts=counts,
                            practices=practices.filed_under(tag, kind=Thread.PRACTICE),
                            threads=practices.filed_under(tag, kind=Thread.DISCUSSION),
-                           feed_url=_feed_url("taxonomy.feed", slug=tag.slug))
+                           feed_url=_feed_url("taxonomy.feed", slug=tag.slug),
+                           watch_level=watching.level_of(current_user, "tag", tag.id))
 
 
 @bp.route("/tags/<slug>.atom")

@@ -7,12 +7,13 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from ..fragments import CSRF_SLOT, fragment, with_csrf
+from ..fragments import CSRF_SLOT, cached, fragment, with_csrf
 from ..htmx import hx_redirect, is_htmx, render, vary_on_htmx
 from ..params import MAX_PAGE, page_arg, to_id
 from ..markup import render_markdown
 from ..forms import ServiceError, attach_error
 from ..moderation import flags, thread_actions
+from ..notifications import reading
 from ..permissions import (can_edit_post, can_flag, can_moderate_thread, can_reply, can_view_post, can_view_thread,
                            can_start_thread, edit_needs_reason, member_required, require, require_found)
 from . import services
@@ -61,12 +62,18 @@ def category(slug: str):
     return _listing(require_found(services.category_by_slug(slug)))
 
 
-def thread_list_html(category=None, *, page: int = 1, pager: bool = True, per_page: int | None = None):
-    """The rendered thread list, shared by every member (cached until the content changes)."""
-    return fragment("thread-list", category.id if category else None, page, pager, per_page,
-                    render=lambda: render_template(
-                        "threads/_thread_list.html", category=category, pager=pager,
-                        listing=services.latest_threads(category=category, page=page, per_page=per_page)))
+def thread_list_html(category=None, *, page: int = 1, pager: bool = True, per_page: int | None = None,
+                     view: reading.ListView | None = None):
+    """The thread list as this member sees it: the list shared by every member with the same mutes
+    (most have none; cached until the content changes), with their own "N new" filled in."""
+    view = view or reading.list_view(current_user)
+    hidden = view.hidden
+    shared = fragment("thread-list", category.id if category else None, page, pager, per_page, hidden.key,
+                      render=lambda: render_template(
+                          "threads/_thread_list.html", category=category, pager=pager,
+                          listing=services.latest_threads(category=category, page=page, per_page=per_page,
+                                                          hidden=hidden)))
+    return reading.with_new_counts(shared, current_user)
 
 
 def categories_html(category=None):
@@ -76,11 +83,13 @@ def categories_html(category=None):
 
 
 def _listing(category):
-    thread_list = thread_list_html(category, page=_page_arg())
+    view = reading.list_view(current_user, category.id if category else None)
+    thread_list = thread_list_html(category, page=_page_arg(), view=view)
     if is_htmx():
         return vary_on_htmx(make_response(thread_list))
     return vary_on_htmx(make_response(render_template(
-        "threads/latest.html", thread_list=thread_list, categories=categories_html(category), category=category)))
+        "threads/latest.html", thread_list=thread_list, categories=categories_html(category), category=category,
+        watch_level=view.level_here)))
 
 
 @bp.route("/threads/new", methods=["GET", "POST"])
@@ -112,7 +121,10 @@ def new_thread():
 @bp.route("/t/<int:thread_id>/<slug>")
 @member_required
 def thread(thread_id: int, slug: str | None = None):
-    thread = services.get_thread(thread_id)
+    page_given = "page" in request.args
+    # The thread and where this member stands in it, in one statement.
+    visit = reading.visit(current_user, thread_id, per_page=services.posts_per_page(), find_unread=not page_given)
+    thread = visit.thread if visit else None
     if thread is not None and thread.status == thread.MERGED:
         destination = require_found(thread_actions.merged_destination(thread))
         return redirect(url_for("threads.thread", thread_id=destination.id, slug=destination.slug,
@@ -120,10 +132,28 @@ def thread(thread_id: int, slug: str | None = None):
     thread = _visible_thread(thread_id, thread)
     if thread.is_practice:
         return redirect(url_for("practices.practice", thread_id=thread.id, page=request.args.get("page")))
+    if visit.first_unread and visit.last_read is not None:
+        return _to_first_unread(thread, visit)
     page, _ = services.page_bounds(thread, _page_arg())
-    return render("threads/thread.html", "threads/_thread.html", thread=thread, head_html=head_html(thread),
-                  posts_html=posts_html(thread, page), reply_form_html=reply_form_html(thread, page),
-                  first_post=_promotable_first_post(thread, page), held=services.held_replies(thread, current_user))
+    posts, last_post_id = _posts_page(thread, page)
+    response = render("threads/thread.html", "threads/_thread.html", thread=thread, head_html=head_html(thread),
+                      posts_html=posts, reply_form_html=reply_form_html(thread, page), watch_level=visit.level,
+                      first_post=_promotable_first_post(thread, page), held=services.held_replies(thread, current_user))
+    reading.record_read(user=current_user, thread_id=thread.id, last_post_id=last_post_id, known=visit.last_read)
+    return response
+
+
+def _to_first_unread(thread, visit: reading.Visit):
+    """Where the member stopped reading: the page of their first unread post (the page always named,
+    so that coming back is not sent on again), scrolled to it."""
+    url = url_for("threads.thread", thread_id=thread.id, slug=thread.slug,
+                  page=visit.first_unread_page) + f"#post-{visit.first_unread}"
+    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true":
+        # htmx follows a redirect without its #fragment: a full load scrolls to the post.
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return vary_on_htmx(response)
+    return vary_on_htmx(redirect(url))
 
 
 def _promotable_first_post(thread, page: int):
@@ -151,10 +181,20 @@ def reply_form_html(thread, page: int, form: ReplyForm | None = None, preview: s
 
 def posts_html(thread, page: int, *, skip_first: bool = False):
     """A page of posts, shared by readers with the same controls on it (cached until content changes)."""
-    html = fragment("posts", thread.id, page, skip_first, services.viewer_signature(thread, page, current_user),
-                    render=lambda: render_template("threads/_posts.html", thread=thread, skip_first=skip_first,
-                                                   posts=services.thread_posts(thread, page), csrf_value=CSRF_SLOT))
-    return with_csrf(html, generate_csrf())  # a member may read in several sessions, each with its own token
+    return _posts_page(thread, page, skip_first=skip_first)[0]
+
+
+def _posts_page(thread, page: int, *, skip_first: bool = False) -> tuple[Markup, int | None]:
+    """A page of posts, and the id of its last post (how far its reader has read)."""
+    def render_page() -> tuple[Markup, int | None]:
+        posts = services.thread_posts(thread, page)
+        html = render_template("threads/_posts.html", thread=thread, skip_first=skip_first, posts=posts,
+                               csrf_value=CSRF_SLOT)
+        return Markup(html), posts.posts[-1].id if posts.posts else None
+
+    html, last_post_id = cached("posts", thread.id, page, skip_first,
+                                services.viewer_signature(thread, page, current_user), compute=render_page)
+    return with_csrf(html, generate_csrf()), last_post_id  # a member may read in several sessions, each with its own token
 
 
 @bp.route("/t/<int:thread_id>/reply", methods=["POST"])

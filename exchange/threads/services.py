@@ -52,7 +52,35 @@ def category_by_slug(slug: str) -> Category | None:
     return db.session.scalar(select(Category).where(Category.slug == slug))
 
 
-def latest_threads(*, category: Category | None = None, page: int = 1, per_page: int | None = None) -> ThreadPage:
+@dataclass(frozen=True)
+class Hidden:
+    """What one reader's lists leave out (the threads, categories and tags they muted)."""
+
+    threads: frozenset[int] = frozenset()
+    categories: frozenset[int] = frozenset()
+    tags: frozenset[int] = frozenset()
+
+    @property
+    def key(self) -> tuple | None:
+        """For a list's cache key: ``None``, the list every reader shares, when nothing is left out."""
+        if not (self.threads or self.categories or self.tags):
+            return None
+        return tuple(sorted(self.threads)), tuple(sorted(self.categories)), tuple(sorted(self.tags))
+
+    def where(self):
+        conditions = []
+        if self.threads:
+            conditions.append(Thread.id.not_in(sorted(self.threads)))
+        if self.categories:
+            conditions.append(Thread.category_id.not_in(sorted(self.categories)))
+        if self.tags:  # implied links too: muting a tag mutes its narrower tags
+            conditions.append(~select(ThreadTag.thread_id).where(
+                ThreadTag.thread_id == Thread.id, ThreadTag.tag_id.in_(sorted(self.tags))).exists())
+        return conditions
+
+
+def latest_threads(*, category: Category | None = None, page: int = 1, per_page: int | None = None,
+                   hidden: Hidden = Hidden()) -> ThreadPage:
     """Threads by last activity, one page, pinned threads first; authors and categories joined.
 
     A category shows its own pins and global ones; the site-wide list shows global pins only.
@@ -61,13 +89,13 @@ def latest_threads(*, category: Category | None = None, page: int = 1, per_page:
     page = max(page, 1)
     pinned_here = ((Thread.PIN_CATEGORY, Thread.PIN_GLOBAL) if category is not None else (Thread.PIN_GLOBAL,))
     query = (
-        _listed()
+        _listed(hidden)
         .where(Thread.pinned.not_in(pinned_here))
         .order_by(Thread.last_post_at.desc(), Thread.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page + 1)  # one extra row tells whether a next page exists, without COUNT
     )
-    pins = _listed().where(Thread.is_pinned_sql()).order_by(Thread.pinned_at.desc())
+    pins = _listed(hidden).where(Thread.is_pinned_sql()).order_by(Thread.pinned_at.desc())
     if category is not None:
         query = query.where(Thread.category_id == category.id)
         pins = pins.where((Thread.pinned == Thread.PIN_GLOBAL)
@@ -79,11 +107,11 @@ def latest_threads(*, category: Category | None = None, page: int = 1, per_page:
     return ThreadPage(rows[:per_page], page, len(rows) > per_page, pinned)
 
 
-def _listed():
+def _listed(hidden: Hidden = Hidden()):
     return (select(Thread)
             .options(joinedload(Thread.category), joinedload(Thread.author), joinedload(Thread.last_poster),
                      selectinload(Thread.tag_links).joinedload(ThreadTag.tag))
-            .where(Thread.listed_sql()))
+            .where(Thread.listed_sql(), *hidden.where()))
 
 
 def get_thread(thread_id: int) -> Thread | None:
