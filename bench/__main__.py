@@ -78,7 +78,7 @@ def main(argv=None) -> int:
     category = dataset.busiest_category_slug(database) if made else ""
     pages = {
         "home": "/",
-        "thread_200": "/t/1",
+        "thread_200": "/t/1?page=1",  # named: a member who has read it goes to their first unread post
         "thread_200_last": "/t/1?page=10",
         "category": f"/c/{category}",
         "latest": "/threads",
