@@ -19,5 +19,6 @@ def load(seed: int) -> None:
     click.echo(report.summary())
     click.echo(f"Search index rebuilt: {reindex()} documents.")
     click.echo(f"Sign in as admin@example.org, moderator@example.org, talent.moderator@example.org (moderates "
-               f"one category), member@example.org or newcomer@example.org (first posts held for review) "
+               f"one category), member@example.org, newcomer@example.org (first posts held for review), or as an "
+               f"employer: employer@example.org (Denver Public Schools) or recruiter@example.org (BrightPath), "
                f"with the password {DEMO_PASSWORD!r}.")
