@@ -7,17 +7,17 @@ Only listed openings (``Opportunity.listed_sql``) are ever counted or shown.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, String, and_, cast, exists, func, literal, or_, select, true, union_all
+from sqlalchemy import ColumnElement, String, and_, case, cast, exists, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..facets import FacetValue
+from ..fragments import cached
 from ..members.directory import Reference, reference
-from ..members.regions import metro_id
-from ..models import Opportunity, OpportunityTag, Region, Sector, Seeking, Tag
+from ..models import Opportunity, OpportunityTag, Region, Sector, Seeking
 
 PER_PAGE = 25
 MAX_WORDS = 6
@@ -144,33 +144,41 @@ def _board(*columns):
     return select(*columns).select_from(Opportunity)
 
 
-def _facet_query(conditions: _Conditions, filters: BoardFilters, ref: Reference, today: date):
-    branches = [_board(literal(name), cast(getattr(Opportunity, name), String), func.count())
-                .where(*conditions.all(skip=name)).group_by(getattr(Opportunity, name))
-                for name in ("kind", "level", "sector")]
-    branches.append(_board(literal("region"), cast(metro_id(), String), func.count())
-                    .join(Region, Region.id == Opportunity.region_id)
-                    .where(*conditions.all(skip="region")).group_by(metro_id()))
-    chosen_metro = ref.selected_metro(filters.region)
-    if chosen_metro is not None:
-        branches.append(_board(literal("city"), cast(Opportunity.region_id, String), func.count())
-                        .where(*conditions.all(skip="region"),
-                               Opportunity.region_id.in_([c.id for c in ref.children_of(chosen_metro)]))
-                        .group_by(Opportunity.region_id))
-    branches.append(_board(literal("remote"), literal("1"), func.count())
-                    .where(*conditions.all(skip="remote"), Opportunity.remote == true()))
-    branches.append(_board(literal("tag"), Tag.slug, func.count())
-                    .join(OpportunityTag, OpportunityTag.opportunity_id == Opportunity.id)
-                    .join(Tag, Tag.id == OpportunityTag.tag_id)
-                    .where(*conditions.all(skip="tag")).group_by(Tag.slug))
-    for floor in SALARY_FLOORS:
-        branches.append(_board(literal("salary"), literal(str(floor)), func.count())
-                        .where(*conditions.all(skip="salary"), salary_reaches(floor)))
-    for days in CLOSING_DAYS:
-        branches.append(_board(literal("closing"), literal(str(days)), func.count())
-                        .where(*conditions.all(skip="closing"), closes_within(days, today)))
-    branches.append(_board(literal("total"), literal(""), func.count()).where(*conditions.all()))
-    return union_all(*branches)
+def _listed(conditions: _Conditions):
+    """The listed openings matching the words, read once (MATERIALIZED) with what the facets count and
+    one flag per other filter, so each branch counts these rows instead of finding them again. An
+    opening two filters leave out counts nowhere (each count leaves out one filter), so it is not kept."""
+    words = [conditions.by_dimension["q"]] if "q" in conditions.by_dimension else []
+    others = {d: c for d, c in conditions.by_dimension.items() if d != "q"}
+    misses = [case((c, 0), else_=1) for c in others.values()]
+    near = [sum(misses[1:], misses[0]) <= 1] if len(misses) > 1 else []
+    pay = func.coalesce(Opportunity.salary_max, Opportunity.salary_min, 0).label("pay")
+    return (_board(Opportunity.id, Opportunity.kind, Opportunity.level, Opportunity.sector, Opportunity.region_id,
+                   Opportunity.remote, pay, Opportunity.closes_on, *[c.label(f"f_{d}") for d, c in others.items()])
+            .where(*conditions.base, *words, *near).cte("listed").prefix_with("MATERIALIZED"))
+
+
+def _facet_query(conditions: _Conditions, today: date):
+    """Every facet's counts in one statement, each within every filter but its own, as ``_named`` reads
+    them: regions and tags by id, salaries and closing dates in bands, remote or not (the total)."""
+    listed = _listed(conditions)
+    active = [d for d in conditions.by_dimension if d != "q"]
+
+    def count(facet: str, key, *where, skip: str):
+        return (select(literal(facet), cast(key, String), func.count()).select_from(listed)
+                .where(*[listed.c[f"f_{d}"] for d in active if d != skip], *where).group_by(key))
+
+    salary = case(*[(listed.c.pay >= floor, floor) for floor in sorted(SALARY_FLOORS, reverse=True)], else_=0)
+    closing = case(*[(listed.c.closes_on <= today + timedelta(days=days), days) for days in sorted(CLOSING_DAYS)],
+                   else_=0)
+    # Tags from the openings' ids: each opening's rows through the primary key, never the whole table.
+    tagged = select(listed.c.id).where(*[listed.c[f"f_{d}"] for d in active if d != "tag"])
+    return union_all(*[count(name, listed.c[name], skip=name) for name in ("kind", "level", "sector")],
+                     count("region", listed.c.region_id, listed.c.region_id.is_not(None), skip="region"),
+                     count("remote", case((listed.c.remote == true(), "1"), else_="0"), skip="remote"),
+                     count("salary", salary, skip="salary"), count("closing", closing, skip="closing"),
+                     select(literal("tag"), cast(OpportunityTag.tag_id, String), func.count())
+                     .where(OpportunityTag.opportunity_id.in_(tagged)).group_by(OpportunityTag.tag_id))
 
 
 LABELS = {"kind": Seeking.KIND_LABELS, "level": Seeking.LEVEL_LABELS, "sector": Sector.LABELS,
@@ -179,6 +187,41 @@ LABELS = {"kind": Seeking.KIND_LABELS, "level": Seeking.LEVEL_LABELS, "sector": 
           "closing": {str(d): f"Closing within {d} days" for d in CLOSING_DAYS}}
 ORDER = {"kind": Seeking.KINDS, "level": Seeking.LEVELS, "sector": Sector.ALL, "remote": ("1",),
          "salary": tuple(str(f) for f in SALARY_FLOORS), "closing": tuple(str(d) for d in CLOSING_DAYS)}
+
+
+def _named(rows, filters: BoardFilters, ref: Reference):
+    """The statement's rows as ``_facets`` reads them: each region's count added to its metro's (and
+    listed as a city when it is one of the chosen metro's), tag ids as slugs, each salary floor and
+    closing window summing its bands, and the total (remote or not, within every filter)."""
+    parent = {r.id: r.parent_id for r in ref.regions.values()}
+    chosen = ref.selected_metro(filters.region)
+    cities = {c.id for c in ref.children_of(chosen)} if chosen is not None else set()
+    slugs = {tag_id: slug for slug, (tag_id, _) in ref.tags.items()}
+    metros: dict[int, int] = {}
+    bands: dict[str, dict[int, int]] = {"salary": {}, "closing": {}, "remote": {}}
+    for facet, key, count in rows:
+        if facet == "region":
+            region_id = int(key)
+            metro = region_id if parent.get(region_id) is None else parent[region_id]
+            metros[metro] = metros.get(metro, 0) + count
+            if region_id in cities:
+                yield "city", key, count
+        elif facet == "tag":
+            if int(key) in slugs:
+                yield "tag", slugs[int(key)], count
+        elif facet in bands:
+            bands[facet][int(key)] = count
+        else:
+            yield facet, key, count
+    for metro, count in metros.items():
+        yield "region", str(metro), count
+    for floor in SALARY_FLOORS:
+        yield "salary", str(floor), sum(n for band, n in bands["salary"].items() if band >= floor)
+    for days in CLOSING_DAYS:
+        yield "closing", str(days), sum(n for band, n in bands["closing"].items() if 0 < band <= days)
+    remote = bands["remote"].get(1, 0)
+    yield "remote", "1", remote
+    yield "total", "", remote if filters.remote else sum(bands["remote"].values())
 
 
 def _facets(rows, filters: BoardFilters, ref: Reference) -> tuple[int, dict[str, list[FacetValue]]]:
@@ -261,14 +304,28 @@ def describe(filters: BoardFilters) -> str:
 
 
 def board(filters: BoardFilters, notes: list[str] | None = None, *, today: date | None = None) -> Board:
+    """Counts and the page's ids are cached per filters and day (any committed write invalidates them,
+    see fragments.cached); the openings themselves are read for every request."""
     today = today or date.today()
     ref = reference()
     conditions = _Conditions(filters, ref, today, list(notes or []))
-    total, facets = _facets(db.session.execute(_facet_query(conditions, filters, ref, today)).all(), filters, ref)
+    total, facets = cached("board-counts", replace(filters, sort="newest", page=1), today, timeless=True,
+                           compute=lambda: _facets(_named(db.session.execute(_facet_query(conditions, today)).all(),
+                                                          filters, ref), filters, ref))
     pages = max(math.ceil(total / PER_PAGE), 1)
     page = min(max(filters.page, 1), pages)
-    order = ((Opportunity.closes_on.asc(), Opportunity.id.asc()) if filters.sort == "closing"
-             else (Opportunity.published_at.desc(), Opportunity.id.desc()))
-    ids = list(db.session.scalars(_board(Opportunity.id).where(*conditions.all()).order_by(*order)
-                                  .offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
-    return Board(load(ids), total, page, pages, facets, conditions.notes, ref.selected_metro(filters.region))
+    ids = cached("board-page", replace(filters, page=page), today, timeless=True,
+                 compute=lambda: _page(conditions, filters.sort, page))
+    return Board(load(list(ids)), total, page, pages, facets, conditions.notes, ref.selected_metro(filters.region))
+
+
+def _page(conditions: _Conditions, sort: str, page: int) -> tuple[int, ...]:
+    # With filters, the matching openings are few: find them through the board index and sort them
+    # (the expression keeps the planner from walking every listed opening in publishing order). Words
+    # alone are checked in that order: a common word fills the page long before the end.
+    narrow = bool(set(conditions.by_dimension) - {"q"})
+    published = func.coalesce(Opportunity.published_at, Opportunity.published_at) if narrow else Opportunity.published_at
+    order = ((Opportunity.closes_on.asc(), Opportunity.id.asc()) if sort == "closing"
+             else (published.desc(), Opportunity.id.desc()))
+    return tuple(db.session.scalars(_board(Opportunity.id).where(*conditions.all()).order_by(*order)
+                                    .offset((page - 1) * PER_PAGE).limit(PER_PAGE)))

@@ -8,18 +8,18 @@ left the pool, and members who blocked the viewer's organisation, are not in it 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, String, and_, cast, exists, func, literal, or_, select, true, union_all
+from sqlalchemy import ColumnElement, String, and_, case, cast, exists, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
 from ..facets import FacetValue
+from ..fragments import cached
 from ..members import privacy
 from ..members.directory import Reference, reference
-from ..members.regions import metro_id
-from ..models import (Affiliation, EmployerProfile, MemberExpertise, Program, Region, Role, Seeking, Tag,
+from ..models import (Affiliation, EmployerProfile, MemberExpertise, Region, Role, Seeking,
                       TalentBlock, TalentProfile, TalentWish, User)
 from ..models.talent import SHAREABLE
 
@@ -78,8 +78,8 @@ def _wish(what: str, value: str) -> ColumnElement[bool]:
                                              theirs.value == value)).correlate(User)
 
 
-def _available_by(days: int) -> ColumnElement[bool]:
-    return or_(TalentProfile.available_from.is_(None), TalentProfile.available_from <= date.today() + timedelta(days))
+def _available_by(days: int, available_from=TalentProfile.available_from) -> ColumnElement[bool]:
+    return or_(available_from.is_(None), available_from <= date.today() + timedelta(days))
 
 
 class _Conditions:
@@ -142,40 +142,92 @@ def _pool(*columns):
     return select(*columns).select_from(User).join(TalentProfile, TalentProfile.user_id == User.id)
 
 
+def _members(conditions: _Conditions):
+    """The pool as this viewer sees it (with the words, if any), read once (MATERIALIZED) with what the
+    facets count and one flag per other filter, so each branch counts these rows instead of finding them
+    again. A member two filters leave out counts nowhere (each count leaves out one filter): not kept."""
+    words = [conditions.by_dimension["q"]] if "q" in conditions.by_dimension else []
+    others = {d: c for d, c in conditions.by_dimension.items() if d != "q"}
+    misses = [case((c, 0), else_=1) for c in others.values()]
+    near = [sum(misses[1:], misses[0]) <= 1] if len(misses) > 1 else []
+    return (select(User.id, User.region_id, TalentProfile.available_from, shared("region").label("s_region"),
+                   shared("affiliations").label("s_affiliations"), shared("expertise").label("s_expertise"),
+                   *[c.label(f"f_{d}") for d, c in others.items()])
+            .select_from(TalentProfile).join(User, User.id == TalentProfile.user_id)
+            .where(*conditions.base, *words, *near).cte("pool").prefix_with("MATERIALIZED"))
+
+
 def _facet_query(conditions: _Conditions, filters: PoolFilters, ref: Reference):
-    """Every facet's counts and the total in one statement (UNION ALL), each within the other filters."""
-    metro = metro_id()
-    branches = [_pool(literal("region"), cast(metro, String), literal(""), func.count())
-                .join(Region, Region.id == User.region_id)
-                .where(*conditions.all(skip="region"), shared("region")).group_by(metro)]
-    chosen_metro = ref.selected_metro(filters.region)
-    if chosen_metro is not None:
-        branches.append(_pool(literal("city"), cast(User.region_id, String), literal(""), func.count())
-                        .where(*conditions.all(skip="region"), shared("region"),
-                               User.region_id.in_([c.id for c in ref.children_of(chosen_metro)]))
-                        .group_by(User.region_id))
-    branches.append(_pool(literal("program"), Program.slug, Program.name, func.count(func.distinct(User.id)))
-                    .join(Affiliation, Affiliation.user_id == User.id).join(Program, Program.id == Affiliation.program_id)
-                    .where(*conditions.all(skip="program"), shared("affiliations")).group_by(Program.slug, Program.name))
-    cohort_join = [Affiliation.user_id == User.id]
-    if filters.program in ref.programs:
-        cohort_join.append(Affiliation.program_id == ref.programs[filters.program][0])
-    branches.append(_pool(literal("cohort"), cast(Affiliation.cohort_year, String), literal(""),
-                          func.count(func.distinct(User.id)))
-                    .join(Affiliation, and_(*cohort_join))
-                    .where(*conditions.all(skip="cohort"), shared("affiliations")).group_by(Affiliation.cohort_year))
-    branches.append(_pool(literal("tag"), Tag.slug, Tag.name, func.count())
-                    .join(MemberExpertise, MemberExpertise.user_id == User.id).join(Tag, Tag.id == MemberExpertise.tag_id)
-                    .where(*conditions.all(skip="tag"), shared("expertise")).group_by(Tag.slug, Tag.name))
-    for what in (TalentWish.LEVEL, TalentWish.KIND):
-        branches.append(_pool(literal(what), TalentWish.value, literal(""), func.count())
-                        .join(TalentWish, and_(TalentWish.user_id == User.id, TalentWish.what == what))
-                        .where(*conditions.all(skip=what)).group_by(TalentWish.value))
-    for key, (_, days) in AVAILABLE.items():
-        branches.append(_pool(literal("available"), literal(key), literal(""), func.count())
-                        .where(*conditions.all(skip="available"), _available_by(days)))
-    branches.append(_pool(literal("total"), literal(""), literal(""), func.count()).where(*conditions.all()))
-    return union_all(*branches)
+    """Every facet's counts and the total in one statement (UNION ALL), each within the other filters.
+    Regions, programs and tags are counted by id (``_named`` gives them their slugs and names)."""
+    members = _members(conditions)
+    active = [d for d in conditions.by_dimension if d != "q"]
+
+    def within(*where, skip: str) -> list:
+        return [members.c[f"f_{d}"] for d in active if d != skip] + list(where)
+
+    def count(facet: str, key, *where, skip: str):
+        return (select(literal(facet), cast(key, String), func.count()).select_from(members)
+                .where(*within(*where, skip=skip)).group_by(key))
+
+    def rows_of(facet: str, key, user_id, *where, skip: str, shared_field=None, distinct: bool = False):
+        """Counts over a table of member rows (affiliations, expertise, wishes) found from the pool's ids,
+        each member's rows through their index (``IN``), never the whole table."""
+        ids = select(members.c.id).where(*within(*([] if shared_field is None else [shared_field == true()]),
+                                                 skip=skip))
+        number = func.count(func.distinct(user_id)) if distinct else func.count()
+        return select(literal(facet), cast(key, String), number).where(user_id.in_(ids), *where).group_by(key)
+
+    cohort = [Affiliation.program_id == ref.programs[filters.program][0]] if filters.program in ref.programs else []
+    # Available now, within 3 or 6 months, or later: each window sums its bands (``_named``), and all
+    # the bands within the other filters make the total.
+    available = case(*[(_available_by(days, members.c.available_from), key) for key, (_, days) in AVAILABLE.items()],
+                     else_="later")
+    return union_all(
+        count("region", members.c.region_id, members.c.s_region == true(), members.c.region_id.is_not(None),
+              skip="region"),
+        rows_of("program", Affiliation.program_id, Affiliation.user_id, skip="program",
+                shared_field=members.c.s_affiliations, distinct=True),
+        rows_of("cohort", Affiliation.cohort_year, Affiliation.user_id, *cohort, skip="cohort",
+                shared_field=members.c.s_affiliations, distinct=True),
+        rows_of("tag", MemberExpertise.tag_id, MemberExpertise.user_id, skip="tag", shared_field=members.c.s_expertise),
+        *[rows_of(what, TalentWish.value, TalentWish.user_id, TalentWish.what == what, skip=what)
+          for what in (TalentWish.LEVEL, TalentWish.KIND)],
+        count("available", available, skip="available"))
+
+
+def _named(rows, filters: PoolFilters, ref: Reference):
+    """The statement's rows as ``_facets`` reads them, (facet, key, label, count): each region's count
+    added to its metro's (and listed as a city when it is one of the chosen metro's), programs and
+    tags by slug and name, each availability window summing its bands, and the total."""
+    parent = {r.id: r.parent_id for r in ref.regions.values()}
+    chosen = ref.selected_metro(filters.region)
+    cities = {c.id for c in ref.children_of(chosen)} if chosen is not None else set()
+    names = {"program": {str(i): (slug, name) for slug, (i, name) in ref.programs.items()},
+             "tag": {str(i): (slug, name) for slug, (i, name) in ref.tags.items()}}
+    metros: dict[int, int] = {}
+    bands: dict[str, int] = {}
+    for facet, key, count in rows:
+        if facet == "region":
+            region_id = int(key)
+            metro = region_id if parent.get(region_id) is None else parent[region_id]
+            metros[metro] = metros.get(metro, 0) + count
+            if region_id in cities:
+                yield "city", key, "", count
+        elif facet in names:
+            if key in names[facet]:
+                yield facet, *names[facet][key], count
+        elif facet == "available":
+            bands[key] = count
+        else:
+            yield facet, key, "", count
+    for metro, count in metros.items():
+        yield "region", str(metro), "", count
+    windows = list(AVAILABLE)
+    within = {key: sum(bands.get(band, 0) for band in windows[:i + 1]) for i, key in enumerate(windows)}
+    for key in windows:
+        yield "available", key, "", within[key]
+    yield "total", "", "", within[filters.available] if filters.available else sum(bands.values())
 
 
 def _facets(rows, filters: PoolFilters, ref: Reference) -> tuple[int, dict[str, list[FacetValue]]]:
@@ -255,17 +307,32 @@ def _load(ids: list[int]) -> list[User]:
 
 
 def pool(filters: PoolFilters, viewer: User) -> Pool:
+    """Counts and the page's member ids are cached per filters, viewer (blocks are per organisation)
+    and day (availability counts it); any committed write invalidates them (fragments.cached), so a
+    member who leaves the pool or blocks the viewer's organisation is gone from the next request.
+    The cards themselves are read for every request."""
     ref = reference()
     conditions = _Conditions(filters, ref, viewer)
-    total, facets = _facets(db.session.execute(_facet_query(conditions, filters, ref)).all(), filters, ref)
+    audience = ("employer", viewer.id) if viewer.role == Role.EMPLOYER else ("everyone",)
+    today = date.today()
+    total, facets = cached("pool-counts", replace(filters, page=1), audience, today, timeless=True,
+                           compute=lambda: _facets(_named(db.session.execute(_facet_query(conditions, filters, ref))
+                                                          .all(), filters, ref), filters, ref))
     pages = max(math.ceil(total / PER_PAGE), 1)
     page = min(max(filters.page, 1), pages)
+    ids = cached("pool-page", replace(filters, page=page), audience, today, timeless=True,
+                 compute=lambda: _page(conditions, page))
+    return Pool([card_of(m) for m in _load(list(ids))], total, page, pages, facets, conditions.notes,
+                ref.selected_metro(filters.region))
+
+
+def _page(conditions: _Conditions, page: int) -> tuple[int, ...]:
+    # With filters, the matching members are few: find them through the filters and sort them
+    # (`|| ''` keeps the planner off the name index); without, walk the name index in order.
     narrow = bool(conditions.by_dimension)
     name = User.display_name + "" if narrow else User.display_name
-    ids = list(db.session.scalars(_pool(User.id).where(*conditions.all()).order_by(name, User.id)
-                                  .offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
-    return Pool([card_of(m) for m in _load(ids)], total, page, pages, facets, conditions.notes,
-                ref.selected_metro(filters.region))
+    return tuple(db.session.scalars(_pool(User.id).where(*conditions.all()).order_by(name, User.id)
+                                    .offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
 
 
 def pool_member_id(username: str, viewer: User) -> int | None:
