@@ -26,6 +26,7 @@ from ..members import privacy
 from ..models import (Affiliation, Opportunity, Post, Practice, Region, Sector, Seeking, Tag, Thread, ThreadTag,
                       User)
 from ..taxonomy import tree
+from . import copies
 
 THREAD = "thread"
 MEMBER = "member"
@@ -48,6 +49,7 @@ class Document:
     author_ids: list[int] = field(default_factory=list)
     category_id: int | None = None
     created: datetime | None = None
+    copy_of: str = ""              # what a practice's regional copies share (copies.py), else ""
 
     @property
     def key(self) -> str:
@@ -140,6 +142,7 @@ def _thread_batch(ids: list[int]) -> list[Document]:
             region_ids=sorted({r.id for r in regions}),
             author_ids=sorted({thread.author_id} | {a for _, a, _ in thread_posts}),
             category_id=thread.category_id, created=thread.created_at,
+            copy_of=copies.copy_key(thread.kind, thread.title, [r.name for r in regions]),
         ))
     return docs
 

@@ -8,7 +8,7 @@ turns that into escaped HTML with ``<mark>``, so no engine's output reaches a pa
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -32,10 +32,14 @@ class Hit:
     score: float
     snippet: str = ""
     title: str = ""  # the title with matches marked, when it has any
+    copies: list[int] = field(default_factory=list)  # ids of the regional copies this hit stands for
 
 
 @dataclass
 class Results:
+    """One query's figures: ``total`` hits (copies of a practice collapsed into one, copies.py), the
+    facet counts of those hits, and a page of them."""
+
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -61,9 +65,11 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def search(self, plan: Plan, *, doctype: str | Sequence[str], sort: str = RELEVANCE, page: int = 1,
-               per_page: int = 20, facets: bool = True) -> Results:
+               per_page: int = 20, facets: bool = True, exclude: Collection[str] = ()) -> Results:
         """One page of ``doctype`` documents (or of several doctypes, ranked together) matching
-        ``plan``, with facet counts when asked."""
+        ``plan`` and not keyed in ``exclude``, with facet counts when asked. Regional copies of a
+        practice are one hit (copies.py): in ``total``, in the facets and in the pages, which add up
+        to ``total``."""
 
     @abstractmethod
     def apply(self, docs: list[Document], deletes: list[str]) -> None:

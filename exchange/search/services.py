@@ -2,6 +2,11 @@
 
 Parse (query.py) → resolve (plan.py) → the configured backend → the objects behind the hits,
 loaded in a few queries, with facet values turned into links that narrow the query.
+
+The count, the facets and the pages are one query's figures: the backend counts, facets and pages
+the same matches, with what the database no longer lists left out first (stale.py) and the
+regional copies of a practice collapsed into one hit (copies.py), which names the regions of the
+others ("also in Boston, Denver").
 """
 from __future__ import annotations
 
@@ -12,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Affiliation, Category, Opportunity, Region, Tag, Thread, ThreadTag, User
+from ..models import Affiliation, Category, Opportunity, Practice, Region, Tag, Thread, ThreadTag, User
 from ..taxonomy import tree
-from . import documents, spelling
+from . import documents, spelling, stale
 from .backend import get_backend
 from .interface import NEWEST, RELEVANCE, Results, SearchUnavailable, snippet_html
 from .plan import Plan, resolve
@@ -43,6 +48,7 @@ class Result:
     title: object = ""  # Markup: the title with matches marked, or empty
     via: list = field(default_factory=list)
     doctype: str = documents.THREAD
+    also_in: list = field(default_factory=list)  # (region name, Thread): the practice's regional copies
 
 
 @dataclass
@@ -84,10 +90,13 @@ def search(text: str, *, tab: str = "content", sort: str = RELEVANCE, page: int 
     if plan.is_empty:
         return result
     backend = get_backend()
+    exclude = stale.unlisted_keys(backend)
     try:
-        found = backend.search(plan, doctype=TABS[tab], sort=result.sort, page=result.page, per_page=PER_PAGE)
+        found = backend.search(plan, doctype=TABS[tab], sort=result.sort, page=result.page, per_page=PER_PAGE,
+                               exclude=exclude)
         other = "members" if tab == "content" else "content"
-        result.other_total = backend.search(plan, doctype=TABS[other], per_page=0, facets=False).total
+        result.other_total = backend.search(plan, doctype=TABS[other], per_page=0, facets=False,
+                                            exclude=exclude).total
     except SearchUnavailable:
         result.unavailable = True
         return result
@@ -105,7 +114,7 @@ def _load(found: Results, tab: str, plan: Plan) -> list[Result]:
     or past its closing date) is left out."""
     ids: dict[str, list[int]] = {}
     for hit in found.hits:
-        ids.setdefault(hit.doctype, []).append(hit.id)
+        ids.setdefault(hit.doctype, []).extend([hit.id, *hit.copies])
     if not ids:
         return []
     loaded: dict[tuple[str, int], tuple[object, set[int]]] = {}  # (object, the tags it is filed under)
@@ -122,16 +131,29 @@ def _load(found: Results, tab: str, plan: Plan) -> list[Result]:
         obj, filed = loaded.get((hit.doctype, hit.id), (None, set()))
         if obj is None:  # changed since it was indexed; the indexer will catch up
             continue
+        copies = [loaded[(hit.doctype, i)][0] for i in hit.copies if (hit.doctype, i) in loaded]
         results.append(Result(obj, snippet_html(hit.snippet), title=snippet_html(hit.title) if hit.title else "",
-                              via=[v for v in plan.via if v.tag.id in filed], doctype=hit.doctype))
+                              via=[v for v in plan.via if v.tag.id in filed], doctype=hit.doctype,
+                              also_in=_also_in(copies)))
     return results
+
+
+def _also_in(copies: list[Thread]) -> list[tuple[str, Thread]]:
+    """A link to one copy per region the copies are in, in the order they placed (a copy with no
+    region is named by its title)."""
+    named: dict[str, Thread] = {}
+    for copy in copies:
+        region = copy.practice.region if copy.practice is not None else None
+        named.setdefault(region.name if region is not None else copy.title, copy)
+    return list(named.items())
 
 
 def _threads(ids: list[int]):
     if not ids:
         return
     for thread in db.session.scalars(
-            select(Thread).options(joinedload(Thread.category), joinedload(Thread.author), joinedload(Thread.practice),
+            select(Thread).options(joinedload(Thread.category), joinedload(Thread.author),
+                                   joinedload(Thread.practice).joinedload(Practice.region),
                                    selectinload(Thread.tag_links).joinedload(ThreadTag.tag))
             .where(Thread.id.in_(ids), documents.listed_threads())):
         yield (documents.THREAD, thread.id), (thread, {link.tag_id for link in thread.tag_links})

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Collection
 
 from flask import current_app
 from whoosh import index, searching
@@ -95,12 +96,12 @@ class WhooshBackend(SearchBackend):
         return self._state().searcher
 
     def search(self, plan: Plan, *, doctype: str | tuple[str, ...], sort: str = "relevance", page: int = 1,
-               per_page: int = 20, facets: bool = True) -> Results:
+               per_page: int = 20, facets: bool = True, exclude: Collection[str] = ()) -> Results:
         if plan.is_empty:
             return Results()
         state = self._state()
         try:
-            return matching.search(state, plan, doctype, sort, page, per_page, facets)
+            return matching.search(state, plan, doctype, sort, page, per_page, facets, exclude)
         except Exception as error:  # noqa: BLE001 - a damaged index is "being rebuilt", never a 500
             raise self._unreadable(state, error) from error
 
@@ -132,8 +133,9 @@ class WhooshBackend(SearchBackend):
         try:
             for key in deletes:
                 writer.delete_by_term("key", key)
+            known = set(writer.schema.names())  # an index written before a field was added takes the rest
             for doc in docs:
-                writer.update_document(**fields(doc))
+                writer.update_document(**{name: value for name, value in fields(doc).items() if name in known})
         except BaseException:
             writer.cancel()
             raise

@@ -26,12 +26,13 @@ SCHEMA = Schema(
     author=KEYWORD(commas=True),
     category=ID,
     created=DATETIME(sortable=True),
+    copy=ID(sortable=True),                       # a practice's copy key (copies.py); a column, read per match
 )
 
 
 def fields(doc: Document) -> dict:
     terms = analysis.terms("\n".join((doc.title, doc.tagtext, doc.meta, doc.body)))
-    return {
+    return ({"copy": doc.copy_of} if doc.copy_of else {}) | {
         "key": doc.key, "doctype": doc.doctype, "kind": doc.kind, "title": doc.title,
         "title_terms": " ".join(analysis.terms(doc.title)), "content": " ".join(terms),
         "pairs": " ".join(analysis.pairs(terms)), "body": doc.body,
