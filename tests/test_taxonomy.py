@@ -35,12 +35,12 @@ def test_an_alias_resolves_to_its_canonical_tag_with_provenance(taxonomy):
     assert match.alias.name == "Human capital" and match.alias.program.short_name == "UELF"
 
 
-def test_choose_tags_reports_limit_duplicates_and_single_choice_groups(taxonomy):
+def test_choose_tags_reports_limit_repeats_and_single_choice_groups_and_merges_aliases(taxonomy):
     too_many = services.choose_tags(", ".join(f"word{i}" for i in range(services.TAG_LIMIT + 1)))
     assert f"at most {services.TAG_LIMIT} tags" in too_many.errors[0]
 
-    duplicate = services.choose_tags("Talent pipeline, human capital")
-    assert duplicate.errors == ["“Talent pipeline” and “human capital” are the same tag (Talent pipeline); keep one."]
+    merged = services.choose_tags("Talent pipeline, human capital, educator workforce")  # one concept, one tag
+    assert merged.errors == [] and [t.slug for t in merged.tags] == ["talent-pipeline"]
 
     twice = services.choose_tags("Principal, principal")
     assert "twice" in twice.errors[0]

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..moderation.log import REASON_MAX, REASON_TOO_LONG
 from ..taxonomy.forms import tags_field
-from ..threads.forms import TITLE_MAX, TITLE_MIN
+from ..threads.forms import TITLE_MAX, TITLE_MIN, category_field
 
 SUMMARY_MAX = 1_000
 SECTION_MAX = 10_000
@@ -35,7 +35,7 @@ class PracticeForm(FlaskForm):
                         validators=[DataRequired(message="Give the practice a title."),
                                     Length(min=TITLE_MIN, max=TITLE_MAX,
                                            message=f"Titles are {TITLE_MIN}–{TITLE_MAX} characters.")])
-    category = SelectField("Category", coerce=int, validators=[InputRequired(message="Choose a category.")])
+    category = category_field()
     tags = tags_field()
     summary = _section("Summary", "summary", True, SUMMARY_MAX)
     problem = _section("The problem", "problem", True)

@@ -14,9 +14,9 @@ from ..markup import render_markdown
 from ..models import Post, Practice, Region, Thread
 from ..permissions import (can_edit_practice, can_file_in_category, edit_needs_reason, can_mark_helpful, can_promote,
                            can_publish_practice, can_view_thread, member_required, require, require_found)
-from ..taxonomy.forms import read_tags
+from ..taxonomy.forms import proposed_sentence, read_tags
 from ..threads import services as threads
-from ..threads.forms import ReplyForm
+from ..threads.forms import ReplyForm, category_choices
 from ..threads.routes import posts_html, reply_form_html
 from . import services
 from .forms import PracticeForm
@@ -58,7 +58,7 @@ def feed():
 
 def _form(**kwargs) -> PracticeForm:
     form = PracticeForm(**kwargs)
-    form.category.choices = [(c.id, c.name) for c in threads.categories()]
+    form.category.choices = category_choices(threads.categories())
     form.setting.choices = [(s, s.capitalize()) for s in Practice.SETTINGS]
     form.region.choices = [(0, "— choose —")] + [
         (r.id, f"{r.parent.name} › {r.name}" if r.parent else r.name)
@@ -104,19 +104,22 @@ def new():
         except ServiceError as error:
             attach_error(form, error)  # refused: the form comes back with the text
         else:
-            flash(_published_message(thread) if publish
-                  else "Saved as a draft: only you can see it until you publish.", "success")
+            _flash_saved(thread, publish, "Published. Thank you for sharing what worked.",
+                         "Saved as a draft: only you can see it until you publish.", choice.unknown)
             return redirect(url_for("practices.practice", thread_id=thread.id), code=303)
     status = 422 if form.errors else 200
     return render_template("practices/edit.html", form=form, preview=preview, thread=None, source=source), status
 
 
-def _published_message(thread: Thread, published: str = "Published. Thank you for sharing what worked.") -> str:
-    """What the author is told once the posting policy has had its say."""
-    if thread.is_held:
-        return ("Thanks! Your practice waits for a moderator's review: only you and the moderators see it "
-                "until then. We'll add it to the library as soon as it is approved.")
-    return published
+def _flash_saved(thread: Thread, publish: bool, published: str, saved: str, proposals=()) -> None:
+    """What the author is told once the posting policy has had its say. A held practice is flashed as
+    "held": its page then leaves out its own standing notice, so that the author reads it once."""
+    if publish and thread.is_held:
+        message, category = ("Thanks! Your practice waits for a moderator's review: only you and the moderators "
+                             "see it until then. We'll add it to the library as soon as it is approved."), "held"
+    else:
+        message, category = published if publish else saved, "success"
+    flash(f"{message} {proposed_sentence(proposals)}".strip(), category)
 
 
 @bp.route("/practices/<int:thread_id>")
@@ -129,7 +132,8 @@ def practice(thread_id: int):
                            reply_form_html=reply_form_html(thread, page),
                            form=ReplyForm(page=page), preview=None,
                            helpful=services.has_marked_helpful(thread, current_user),
-                           sections=services.SECTION_TITLES)
+                           sections=services.SECTION_TITLES, held=threads.held_replies(thread, current_user),
+                           proposals=threads.proposals_shown_to(current_user, thread))
 
 
 def _visible(thread_id: int) -> Thread:
@@ -161,10 +165,11 @@ def edit(thread_id: int):
         except ServiceError as error:
             attach_error(form, error)
         else:
-            flash(_published_message(thread, "Published.") if publish else "Saved.", "success")
+            _flash_saved(thread, publish, "Published.", "Saved.", choice.unknown)
             return redirect(url_for("practices.practice", thread_id=thread.id), code=303)
     status = 422 if form.errors else 200
-    return render_template("practices/edit.html", form=form, preview=preview, thread=thread, source=None), status
+    return render_template("practices/edit.html", form=form, preview=preview, thread=thread, source=None,
+                           proposals=threads.proposals_shown_to(current_user, thread)), status
 
 
 @bp.route("/practices/<int:thread_id>/publish", methods=["POST"])
@@ -174,7 +179,7 @@ def publish(thread_id: int):
     require(can_publish_practice(current_user, thread), "Only the author can publish a draft.")
     try:
         services.publish(thread)
-        flash(_published_message(thread), "success")
+        _flash_saved(thread, True, "Published. Thank you for sharing what worked.", "")
     except ServiceError as error:  # missing sections, or refused past the limits: the draft stays as it is
         flash(error.message, "error")
     return redirect(url_for("practices.practice", thread_id=thread_id), code=303)

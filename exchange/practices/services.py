@@ -7,6 +7,7 @@ sees it); the ``Practice`` row carries the sections for display and the facets f
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, and_, extract, func, or_, select, update
@@ -38,6 +39,9 @@ SECTION_TITLES = {
 REQUIRED_SECTIONS = ("summary", "problem", "steps")
 SORTS = {"newest": "Newest", "helpful": "Most helpful", "active": "Recently active"}
 PER_PAGE = 20
+# A resource on a line of its own: "Name — https://…" (or "Name: https://…"), or a bare address; listed or not.
+RESOURCE = re.compile(r"(?P<lead>[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+| {0,3})"
+                      r"(?:(?P<name>\S.*?)(?:[ \t]*:|[ \t]+[—–-])[ \t]+)?<?(?P<url>https?://[^\s<>]+?)>?[.,;]?[ \t]*")
 
 
 @dataclass
@@ -51,11 +55,25 @@ class PracticeInput:
     region_id: int | None = None
 
 
+def resources_markdown(text: str) -> str:
+    """Resources as a list of links (markup.py renders them): a named address links its name, a bare one
+    itself. Every other line, and code, stays as it was written."""
+    lines, fenced = [], False
+    for line in text.splitlines():
+        fenced ^= line.lstrip().startswith(("```", "~~~"))
+        if (found := None if fenced else RESOURCE.fullmatch(line)) is not None:
+            name, url = re.sub(r"([\\\[\]])", r"\\\1", found["name"] or ""), found["url"]
+            line = (found["lead"] if found["lead"].strip() else "- ") + (f"[{name}](<{url}>)" if name else f"<{url}>")
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def compose_body(title: str, sections: dict[str, str]) -> str:
     """The write-up as one Markdown document, for the opening post."""
     parts = []
     for name, heading in SECTION_TITLES.items():
         text = (sections.get(name) or "").strip()
+        text = resources_markdown(text) if name == "resources" else text
         if text:
             parts.append(text if name == "summary" else f"## {heading}\n\n{text}")
     return "\n\n".join(parts)
@@ -65,7 +83,8 @@ def _apply(practice: Practice, data: PracticeInput) -> None:
     for name in Practice.SECTIONS:
         text = (data.sections.get(name) or "").strip()
         setattr(practice, name, text)
-        setattr(practice, f"{name}_html", render_markdown(text) if text else "")
+        shown = resources_markdown(text) if name == "resources" else text
+        setattr(practice, f"{name}_html", render_markdown(shown) if text else "")
     practice.setting, practice.size, practice.region_id = data.setting, data.size.strip(), data.region_id
 
 
@@ -78,8 +97,7 @@ def create(*, author: User, data: PracticeInput, publish: bool, proposals: list[
     with transaction():
         now = utcnow()
         thread = Thread(kind=Thread.PRACTICE, status=Thread.DRAFT, title=data.title, category_id=data.category_id,
-                        author_id=author.id, created_at=now, last_post_at=now, last_poster_id=author.id,
-                        post_count=1)
+                        author_id=author.id, created_at=now, last_post_at=now, last_poster_id=author.id, post_count=1)
         db.session.add(thread)
         db.session.flush()
         body = compose_body(data.title, data.sections)
@@ -206,16 +224,9 @@ def promotion_draft(*, thread: Thread, post: Post) -> dict:
         raise ServiceError("This is already a practice.")
     text = post.body_source.strip()
     first_paragraph = text.split("\n\n", 1)[0]
-    return {
-        "title": thread.title,
-        "category": thread.category_id,
-        "tags": taxonomy.tag_field_value(thread),
-        "summary": first_paragraph[:1000],
-        "problem": text,
-        "steps": "",
-        "resources": f"Started from the discussion “{thread.title}”.",
-        "source_post": post.id,
-    }
+    return {"title": thread.title, "category": thread.category_id, "tags": taxonomy.tag_field_value(thread),
+            "summary": first_paragraph[:1000], "problem": text, "steps": "",
+            "resources": f"Started from the discussion “{thread.title}”.", "source_post": post.id}
 
 
 # --- the library ---------------------------------------------------------------------------

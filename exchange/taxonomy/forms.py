@@ -8,12 +8,23 @@ from . import services
 from .services import TAG_LIMIT, WORD_MAX, TagChoice
 
 TAGS_HELP = (f"Up to {TAG_LIMIT}, separated by commas. Use your own program's words: "
-             "we file them under the shared tag. New words go to the moderators as proposals.")
+             "we file them under the shared tag (two words for one tag count once). "
+             "A new word is proposed to the moderators; your post shows it until one decides.")
 
 
 def tags_field(label: str = "Tags") -> StringField:
     return StringField(label, description=TAGS_HELP,
                        validators=[Length(max=TAG_LIMIT * (WORD_MAX + 2), message="That is too much text for tags.")])
+
+
+def proposed_sentence(words) -> str:
+    """What an author is told of the new words they tagged with (empty without any)."""
+    quoted = [f"“{w}”" for w in words]
+    if not quoted:
+        return ""
+    if len(quoted) == 1:
+        return f"New tag {quoted[0]}: proposed, waits for a moderator."
+    return f"New tags {', '.join(quoted[:-1])} and {quoted[-1]}: proposed, each waits for a moderator."
 
 
 def read_tags(field) -> TagChoice | None:

@@ -123,7 +123,9 @@ def split_words(text: str) -> list[str]:
 
 
 def choose_tags(text: str) -> TagChoice:
-    """Resolve every word; collect every problem so the member can fix them all at once."""
+    """Resolve every word; collect every problem so the member can fix them all at once.
+
+    Words that resolve to one tag (the tag and its aliases, or two aliases) file the item once under it."""
     choice = TagChoice()
     words = split_words(text)
     if len(words) > TAG_LIMIT:
@@ -146,9 +148,10 @@ def choose_tags(text: str) -> TagChoice:
             choice.unknown.append(word)
             continue
         if match.tag.id in by_tag:
-            first = by_tag[match.tag.id]
-            choice.errors.append(f"“{first.typed}” and “{word}” are the same tag ({match.tag.name}); "
-                                 "keep one." if tag_key(first.typed) != key else f"You entered “{word}” twice.")
+            # Two programs' words for one concept are one tag: merged without a word. The same word
+            # typed twice is a slip the member may want to know about.
+            if tag_key(by_tag[match.tag.id].typed) == key:
+                choice.errors.append(f"You entered “{word}” twice.")
             continue
         by_tag[match.tag.id] = match
         choice.matches.append(match)

@@ -29,10 +29,26 @@ def _body(label: str):
                                      Length(max=BODY_MAX, message=f"Posts are at most {BODY_MAX:,} characters.")])
 
 
+NO_CATEGORY = ("", "— Choose a category —")
+
+
+def _category_id(value) -> int | None:
+    """The chosen category's id; the placeholder (an empty value) is no choice at all."""
+    return None if value in ("", None) else int(value)
+
+
+def category_field() -> SelectField:
+    """A category the member picks: the form offers ``NO_CATEGORY`` first, so nothing is chosen for them."""
+    return SelectField("Category", coerce=_category_id, validators=[InputRequired(message="Choose a category.")])
+
+
+def category_choices(categories) -> list[tuple]:
+    return [NO_CATEGORY] + [(c.id, c.name) for c in categories]
+
+
 class ThreadForm(FlaskForm):
     title = _title()
-    category = SelectField("Category", coerce=int,
-                           validators=[InputRequired(message="Choose a category.")])
+    category = category_field()
     tags = tags_field()
     body = _body("Message")
 

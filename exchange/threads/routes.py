@@ -17,12 +17,20 @@ from ..notifications import reading
 from ..permissions import (can_edit_post, can_flag, can_moderate_thread, can_reply, can_view_post, can_view_thread,
                            can_start_thread, edit_needs_reason, member_required, require, require_found)
 from . import services
-from ..taxonomy.forms import read_tags
+from ..taxonomy.forms import proposed_sentence, read_tags
 from ..taxonomy.services import tag_field_value
-from .forms import BODY_MAX, EditPostForm, FlagForm, PreviewForm, ReplyForm, ThreadForm
+from .forms import BODY_MAX, EditPostForm, FlagForm, PreviewForm, ReplyForm, ThreadForm, category_choices
 
 bp = Blueprint("threads", __name__)
 PREVIEW_ID = re.compile(r"[a-z0-9-]{1,60}")
+# What a member is told once they post. A held post's message is flashed as "held": the page it lands
+# on then leaves out its own standing notice, so that the member reads it once.
+THREAD_POSTED = "Thanks! Your thread is posted."
+THREAD_HELD = ("Thanks! Your thread waits for a moderator's review: only you and the moderators see it "
+               "until then. We'll list it as soon as it is approved.")
+REPLY_POSTED = "Thanks! Your reply is posted."
+REPLY_HELD = ("Thanks! Your reply waits for a moderator's review: it appears on the thread once approved. "
+              "Until then only you can see it, below.")
 
 
 def _page_arg() -> int:
@@ -97,7 +105,7 @@ def _listing(category):
 def new_thread():
     require(can_start_thread(current_user))
     form = ThreadForm()
-    form.category.choices = [(c.id, c.name) for c in services.categories()]
+    form.category.choices = category_choices(services.categories())
     if request.method == "GET" and request.args.get("category"):
         chosen = services.category_by_slug(request.args["category"])
         form.category.data = chosen.id if chosen else None
@@ -109,9 +117,8 @@ def new_thread():
         except ServiceError as error:
             attach_error(form, error)  # refused: the form comes back with the text
         else:
-            if thread.is_held:
-                flash("Thanks! Your thread waits for a moderator's review: only you and the moderators see it "
-                      "until then. We'll list it as soon as it is approved.", "success")
+            told = f"{THREAD_HELD if thread.is_held else THREAD_POSTED} {proposed_sentence(choice.unknown)}"
+            flash(told.strip(), "held" if thread.is_held else "success")
             return redirect(url_for("threads.thread", thread_id=thread.id, slug=thread.slug), code=303)
     status = 422 if form.errors else 200
     return render_template("threads/new.html", form=form, preview=preview), status
@@ -138,7 +145,8 @@ def thread(thread_id: int, slug: str | None = None):
     posts, last_post_id = _posts_page(thread, page)
     response = render("threads/thread.html", "threads/_thread.html", thread=thread, head_html=head_html(thread),
                       posts_html=posts, reply_form_html=reply_form_html(thread, page), watch_level=visit.level,
-                      first_post=_promotable_first_post(thread, page), held=services.held_replies(thread, current_user))
+                      first_post=_promotable_first_post(thread, page), held=services.held_replies(thread, current_user),
+                      proposals=services.proposals_shown_to(current_user, thread))
     reading.record_read(user=current_user, thread_id=thread.id, last_post_id=last_post_id, known=visit.last_read)
     return response
 
@@ -214,8 +222,8 @@ def reply(thread_id: int):
         if is_htmx():
             return vary_on_htmx(make_response(render_template(
                 "threads/_reply_held.html", thread=thread, held=services.held_replies(thread, current_user),
-                form=ReplyForm(formdata=None, page=form.page.data), preview=None)))
-        flash("Thanks! Your reply waits for a moderator's review; it appears on the thread once approved.", "success")
+                form=ReplyForm(formdata=None, page=form.page.data), preview=None, told=REPLY_HELD)))
+        flash(REPLY_HELD, "success")
         return redirect(url_for("threads.thread", thread_id=thread.id, slug=thread.slug, page=10**6) + "#held-replies",
                         code=303)
     if post is not None:
@@ -225,13 +233,14 @@ def reply(thread_id: int):
             number = services.get_thread(thread_id).post_count
             response = make_response(render_template(
                 "threads/_reply_created.html", post=post, thread=thread, number=number,
-                form=ReplyForm(formdata=None, page=page), preview=None))
+                form=ReplyForm(formdata=None, page=page), preview=None, told=REPLY_POSTED))
             return vary_on_htmx(response)
+        flash(REPLY_POSTED, "success")  # a page load follows (a redirect, or htmx's to another page)
         return hx_redirect(_post_url(post, page))
 
     status = 422 if form.errors else 200
     if is_htmx():
-        response = make_response(render_template("threads/_reply_form.html", thread=thread, form=form,
+        response = make_response(render_template("threads/_reply_refused.html", thread=thread, form=form,
                                                  preview=preview), status)
         response.headers["HX-Retarget"] = "#reply-form"
         response.headers["HX-Reswap"] = "outerHTML"
@@ -241,7 +250,8 @@ def reply(thread_id: int):
     return render_template("threads/thread.html", thread=thread, form=form, head_html=head_html(thread),
                            posts_html=posts_html(thread, page), reply_form_html=reply_form_html(thread, page, form, preview),
                            first_post=_promotable_first_post(thread, page),
-                           held=services.held_replies(thread, current_user)), status
+                           held=services.held_replies(thread, current_user),
+                           proposals=services.proposals_shown_to(current_user, thread)), status
 
 
 @bp.route("/p/<int:post_id>/flag", methods=["GET", "POST"])
@@ -311,7 +321,8 @@ def edit_post(post_id: int):
         return redirect(_post_url(post), code=303)
     status = 422 if form.errors else 200
     return render("threads/edit.html", "threads/_post_edit_form.html", status=status, post=post,
-                  form=form, preview=preview, first=first)
+                  form=form, preview=preview, first=first,
+                  proposals=services.proposals_shown_to(current_user, post.thread) if first else [])
 
 
 @bp.route("/preview", methods=["POST"])

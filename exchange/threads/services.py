@@ -19,7 +19,7 @@ from ..extensions import db
 from ..markup import render_markdown
 from ..moderation.log import log_moderation, moderator_edit
 from .. import events
-from ..models import Category, Post, Tag, Thread, ThreadTag, User, utcnow
+from ..models import Category, Post, Tag, TagProposal, Thread, ThreadTag, User, utcnow
 from ..taxonomy import services as taxonomy
 from . import status
 
@@ -170,6 +170,14 @@ def thread_posts(thread: Thread, page: int) -> PostPage:
         .offset((page - 1) * per_page).limit(per_page)
     ))
     return PostPage(posts, page, pages, (page - 1) * per_page + 1)
+
+
+def proposals_shown_to(user: User, thread: Thread) -> list[TagProposal]:
+    """The thread's tag words waiting for a moderator, for its author and its moderators (nobody else
+    learns of them until one decides)."""
+    if user.id != thread.author_id and not permissions.can_moderate_thread(user, thread):
+        return []
+    return taxonomy.pending_proposals_for(thread.id)
 
 
 def held_replies(thread: Thread, user: User) -> list[Post]:

@@ -61,7 +61,7 @@ def test_held_replies_are_decided_from_the_queue_with_the_keyboard(app, page, ma
     page.goto(f"/t/{thread.id}")
     page.get_by_label("Your reply").fill("We pair new hires with a mentor for the summer.")
     page.get_by_role("button", name="Post reply").click()
-    expect(page.locator("#reply-form-slot")).to_contain_text("Your reply waits for a moderator's review")
+    expect(page.locator("#reply-status")).to_contain_text("Your reply waits for a moderator's review")
     expect(page.locator("#held-replies")).to_contain_text("We pair new hires with a mentor")
     sign_out(page)
 
