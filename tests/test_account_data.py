@@ -143,10 +143,18 @@ def test_asking_leaves_every_list_at_once_and_signing_in_cancels(app, people, ba
     assert db.session.get(DeletionRequest, people["marta"].id) is None
 
 
+def _directory_total(client) -> int:
+    return int(re.search(r'<p class="result-count"><strong>([\d,]+)</strong>', client.get("/members").get_data(as_text=True))
+               .group(1).replace(",", ""))
+
+
 def test_after_the_grace_period_the_account_is_erased_and_the_conversation_stays(app, people, backend, make_thread,
-                                                                                member_client, moderator_client):
+                                                                                make_practice, member_client,
+                                                                                moderator_client):
     marta, otto = people["marta"], people["otto"]
     thread = make_thread(author=otto, title="Attendance nudges", body="What works?")
+    practice = make_practice(author=marta, title="Text messages home that families answer")
+    members_before = _directory_total(member_client)
     reply = threads.reply(author=marta, thread=thread, body="Text messages home worked for us.")
     threads.reply(author=otto, thread=thread, body="Thanks @marta, that helps.")
     with app.test_request_context():
@@ -169,6 +177,11 @@ def test_after_the_grace_period_the_account_is_erased_and_the_conversation_stays
     assert db.session.query(ContactRequest).count() == 0
     erased = db.session.get(User, marta.id)
     assert erased.email != "marta@example.org" and erased.headline == "" and erased.region_id is None
+    assert _directory_total(member_client) == members_before - 1             # the directory counts her no more
+    feed = member_client.get("/practices.atom").get_data(as_text=True)
+    assert "Text messages home that families answer" in feed                  # her practice stays readable ...
+    assert "Marta" not in feed and "Former member" in feed                    # ... under no name
+    assert "Marta" not in visible(member_client.get(f"/practices/{practice.id}"))
     log = visible(moderator_client.get("/mod/log"))
     assert f"former member #{marta.id}" in log and "Marta" not in log
     assert app.test_client().submit("/login", {"email": "marta@example.org", "password": PASSWORD}).status_code != 303
