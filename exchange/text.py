@@ -19,3 +19,13 @@ def slugify(value: str, max_length: int = 80) -> str:
 
 def normalise_whitespace(value: str) -> str:
     return " ".join(value.split())
+
+
+def like_escaped(text: str) -> str:
+    """``text`` as a literal inside a SQL LIKE pattern (use with ``escape="\\"``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains(word: str) -> str:
+    """A LIKE pattern that finds ``word`` anywhere."""
+    return f"%{like_escaped(word)}%"

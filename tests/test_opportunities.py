@@ -468,7 +468,7 @@ def test_an_approved_employer_posts_an_opening_but_cannot_apply(app, make_user, 
                        data={"note": "An employer applying"}).status_code == 422
 
 
-def test_the_board_reads_through_one_statement_for_counts_and_one_for_the_page(app, openings):
+def test_the_board_service_combines_filters_and_orders_newest_first(app, openings):
     filters = BoardFilters(kind="full_time", region="denver", tag="data-and-analytics")
     result = board(filters)
     assert result.total == 2 and [o.title for o in result.openings] == ["Data Analyst", "Chief Data Officer"]

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from sqlalchemy import ColumnElement, String, and_, cast, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
+from ..text import contains
 from ..facets import FacetValue
 from ..fragments import cached
 from ..models import (Affiliation, MemberExpertise, MemberOffer, Offer, Program, Region, Sector, Tag,
@@ -96,6 +98,20 @@ class Reference:
         region = self.regions.get(slug)
         return (self.parent_of(region) or region) if region is not None else None
 
+    def region_facet_value(self, facet: str, region_id: str, count: int, selected: str) -> FacetValue | None:
+        """A "region" (metros only) or "city" facet row as a value; a metro is chosen when it or one of its
+        cities is. None for a row that belongs to the other facet."""
+        region = self.by_id.get(int(region_id))
+        if region is None or (facet == "region" and region.parent_id is not None):
+            return None
+        metro = self.selected_metro(selected)
+        chosen = region.slug == selected or (facet == "region" and metro is not None and region.id == metro.id)
+        return FacetValue(region.slug, region.name, count, chosen)
+
+    @cached_property
+    def by_id(self) -> dict[int, RegionRef]:
+        return {r.id: r for r in self.regions.values()}
+
     def metro_of(self, region_id: int | None) -> RegionRef | None:
         region = next((r for r in self.regions.values() if r.id == region_id), None)
         if region is not None and region.parent_id is not None:
@@ -144,10 +160,6 @@ class Directory:
     region_metro: RegionRef | None   # the metro of the chosen region (itself, or a city's metro)
 
 
-def _like(word: str) -> str:
-    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 class _Conditions:
     """The filters as SQL conditions, one per dimension, so each facet can leave its own out."""
 
@@ -193,9 +205,9 @@ class _Conditions:
         words = filters.q.split()[:MAX_WORDS]
         if words:
             self.by_dimension["q"] = and_(*[or_(
-                User.display_name.ilike(_like(w), escape="\\"), User.username.ilike(_like(w), escape="\\"),
-                and_(visible("organisation", audience), User.organisation.ilike(_like(w), escape="\\")),
-                and_(visible("headline", audience), User.headline.ilike(_like(w), escape="\\")),
+                User.display_name.ilike(contains(w), escape="\\"), User.username.ilike(contains(w), escape="\\"),
+                and_(visible("organisation", audience), User.organisation.ilike(contains(w), escape="\\")),
+                and_(visible("headline", audience), User.headline.ilike(contains(w), escape="\\")),
             ) for w in words])
 
     def all(self, *, skip: str = "") -> list[ColumnElement[bool]]:
@@ -253,8 +265,6 @@ def _facet_query(conditions: _Conditions, audience: Audience, filters: Filters, 
 
 
 def _facets(rows, filters: Filters, ref: Reference) -> tuple[int, dict[str, list[FacetValue]], int]:
-    by_id = {r.id: r for r in ref.regions.values()}
-    chosen_metro_id = getattr(ref.selected_metro(filters.region), "id", None)
     facets: dict[str, list[FacetValue]] = {k: [] for k in ("region", "city", "program", "cohort", "sector",
                                                           "tag", "offer")}
     total = nearby = 0
@@ -264,10 +274,9 @@ def _facets(rows, filters: Filters, ref: Reference) -> tuple[int, dict[str, list
         elif facet == "nearby":
             nearby = count
         elif facet in ("region", "city"):
-            region = by_id.get(int(key))
-            if region is not None and (facet == "city" or region.parent_id is None):
-                chosen = region.slug == filters.region or (facet == "region" and region.id == chosen_metro_id)
-                facets[facet].append(FacetValue(region.slug, region.name, count, chosen))
+            value = ref.region_facet_value(facet, key, count, filters.region)
+            if value is not None:
+                facets[facet].append(value)
         elif facet == "cohort":
             facets[facet].append(FacetValue(key, key, count, str(filters.cohort or "") == key))
         elif facet == "sector":

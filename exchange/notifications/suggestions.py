@@ -9,6 +9,7 @@ from .. import markup
 from ..extensions import db
 from ..models import User
 from ..permissions import member_required
+from ..text import like_escaped
 from .mentions import listed_usernames
 
 bp = Blueprint("mentions", __name__)
@@ -19,16 +20,12 @@ def configure_mentions(app: Flask) -> None:
     markup.set_mention_resolver(listed_usernames)
 
 
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def suggest_members(typed: str) -> list[Row]:
     """Up to eight listed members (active, never employers) whose username, display name or a word
     of it starts with ``typed``: usernames first. Rows of (username, display_name), never an email."""
     # Control characters out: PostgreSQL refuses a NUL in a string, and no name holds one.
     printable = "".join(ch for ch in typed[:200] if ch.isprintable())
-    prefix = _escaped(printable.strip().lstrip("@").lower()[:80])
+    prefix = like_escaped(printable.strip().lstrip("@").lower()[:80])
     if not prefix:
         return []
     name = func.lower(User.display_name)

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, String, and_, case, cast, exists, func, li
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from ..text import contains
 from ..facets import FacetValue
 from ..fragments import cached
 from ..members.directory import Reference, reference
@@ -86,10 +87,6 @@ def parse_filters(args) -> tuple[BoardFilters, list[str]]:
         page=min(int(page), 10_000) if page.isascii() and page.isdigit() and int(page) > 0 else 1), notes
 
 
-def _like(word: str) -> str:
-    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _tagged(tag_ids: list[int]) -> ColumnElement[bool]:
     return exists(select(OpportunityTag.tag_id).where(OpportunityTag.opportunity_id == Opportunity.id,
                                                       OpportunityTag.tag_id.in_(tag_ids))).correlate(Opportunity)
@@ -133,8 +130,8 @@ class _Conditions:
         words = filters.q.split()[:MAX_WORDS]
         if words:
             self.by_dimension["q"] = and_(*[or_(
-                Opportunity.title.ilike(_like(w), escape="\\"), Opportunity.organisation.ilike(_like(w), escape="\\"),
-                Opportunity.body_source.ilike(_like(w), escape="\\")) for w in words])
+                Opportunity.title.ilike(contains(w), escape="\\"), Opportunity.organisation.ilike(contains(w), escape="\\"),
+                Opportunity.body_source.ilike(contains(w), escape="\\")) for w in words])
 
     def all(self, *, skip: str = "") -> list[ColumnElement[bool]]:
         return self.base + [c for d, c in self.by_dimension.items() if d != skip]
@@ -225,8 +222,6 @@ def _named(rows, filters: BoardFilters, ref: Reference):
 
 
 def _facets(rows, filters: BoardFilters, ref: Reference) -> tuple[int, dict[str, list[FacetValue]]]:
-    by_id = {r.id: r for r in ref.regions.values()}
-    chosen_metro_id = getattr(ref.selected_metro(filters.region), "id", None)
     chosen_tag = (ref.tag(filters.tag) or ("",))[0]
     selected = {"kind": filters.kind, "level": filters.level, "sector": filters.sector,
                 "remote": "1" if filters.remote else "", "salary": str(filters.salary or ""),
@@ -237,10 +232,9 @@ def _facets(rows, filters: BoardFilters, ref: Reference) -> tuple[int, dict[str,
         if facet == "total":
             total = count
         elif facet in ("region", "city"):
-            region = by_id.get(int(key))
-            if region is not None and (facet == "city" or region.parent_id is None):
-                chosen = region.slug == filters.region or (facet == "region" and region.id == chosen_metro_id)
-                facets[facet].append(FacetValue(region.slug, region.name, count, chosen))
+            value = ref.region_facet_value(facet, key, count, filters.region)
+            if value is not None:
+                facets[facet].append(value)
         elif facet == "tag":
             found = ref.tag(key)
             if found:

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, String, and_, case, cast, exists, func, li
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
+from ..text import contains
 from ..facets import FacetValue
 from ..fragments import cached
 from ..members import privacy
@@ -66,10 +67,6 @@ def in_pool(viewer: User) -> list[ColumnElement[bool]]:
         conditions.append(~exists(select(TalentBlock.member_id).where(
             TalentBlock.member_id == User.id, TalentBlock.organisation_key == mine)).correlate(User))
     return conditions
-
-
-def _like(word: str) -> str:
-    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _wish(what: str, value: str) -> ColumnElement[bool]:
@@ -127,11 +124,11 @@ class _Conditions:
         words = filters.q.split()[:MAX_WORDS]
         if words:
             self.by_dimension["q"] = and_(*[or_(
-                User.display_name.ilike(_like(w), escape="\\"),
-                and_(shared("headline"), User.headline.ilike(_like(w), escape="\\")),
-                and_(shared("organisation"), User.organisation.ilike(_like(w), escape="\\")),
-                and_(shared("bio"), User.bio_source.ilike(_like(w), escape="\\")),
-                TalentProfile.note.ilike(_like(w), escape="\\"),
+                User.display_name.ilike(contains(w), escape="\\"),
+                and_(shared("headline"), User.headline.ilike(contains(w), escape="\\")),
+                and_(shared("organisation"), User.organisation.ilike(contains(w), escape="\\")),
+                and_(shared("bio"), User.bio_source.ilike(contains(w), escape="\\")),
+                TalentProfile.note.ilike(contains(w), escape="\\"),
             ) for w in words])
 
     def all(self, *, skip: str = "") -> list[ColumnElement[bool]]:
@@ -231,8 +228,6 @@ def _named(rows, filters: PoolFilters, ref: Reference):
 
 
 def _facets(rows, filters: PoolFilters, ref: Reference) -> tuple[int, dict[str, list[FacetValue]]]:
-    by_id = {r.id: r for r in ref.regions.values()}
-    chosen_metro_id = getattr(ref.selected_metro(filters.region), "id", None)
     facets: dict[str, list[FacetValue]] = {k: [] for k in ("region", "city", "program", "cohort", "tag", "level",
                                                           "kind", "available")}
     labels = {"level": Seeking.LEVEL_LABELS, "kind": Seeking.KIND_LABELS,
@@ -242,10 +237,9 @@ def _facets(rows, filters: PoolFilters, ref: Reference) -> tuple[int, dict[str, 
         if facet == "total":
             total = count
         elif facet in ("region", "city"):
-            region = by_id.get(int(key))
-            if region is not None and (facet == "city" or region.parent_id is None):
-                chosen = region.slug == filters.region or (facet == "region" and region.id == chosen_metro_id)
-                facets[facet].append(FacetValue(region.slug, region.name, count, chosen))
+            value = ref.region_facet_value(facet, key, count, filters.region)
+            if value is not None:
+                facets[facet].append(value)
         elif facet in labels:
             if count and key in labels[facet]:
                 facets[facet].append(FacetValue(key, labels[facet][key], count, getattr(filters, facet) == key))
