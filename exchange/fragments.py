@@ -61,9 +61,9 @@ def content_version() -> int:
     return g.content_version
 
 
-def fragment(name: str, *key, render: Callable[[], str]) -> Markup:
+def fragment(name: str, *key, render: Callable[[], str], timeless: bool = False) -> Markup:
     """The cached HTML for ``(name, *key)`` at the current content version, rendering it on a miss."""
-    return cached(name, *key, compute=lambda: Markup(render()))
+    return cached(name, *key, compute=lambda: Markup(render()), timeless=timeless)
 
 
 def cached(name: str, *key, compute: Callable[[], object], timeless: bool = False):

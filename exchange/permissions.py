@@ -296,3 +296,5 @@ board_required = _guard(can_use_board, "The opportunities board is for members a
 account_required = _guard(can_use_board, "Your account cannot change its settings yet.")
 #: The talent pool: approved employers and moderators (members included get a 403).
 talent_pool_required = _guard(can_use_talent_pool, "The talent pool is for approved employer accounts.")
+#: An employer's own things in the pool (saved lists): approved employers alone.
+employer_required = _guard(is_employer, "Saved lists belong to approved employer accounts.")

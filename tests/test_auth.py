@@ -53,6 +53,25 @@ def test_a_taken_username_is_refused_with_the_form_kept(client, make_user):
     assert 'value="ana@district.org"' in response.get_data(as_text=True)
 
 
+def _fixed_names_where_a_username_goes(app) -> set[str]:
+    """Fixed path segments under /members/ and /talent/, where /members/<username> and /talent/<username> live."""
+    names = set()
+    for rule in app.url_map.iter_rules():
+        parts = str(rule).split("/")
+        if len(parts) > 2 and parts[1] in ("members", "talent") and not parts[2].startswith("<"):
+            names.add(parts[2])
+    return names
+
+
+def test_a_username_that_a_fixed_page_would_hide_is_refused(app, client):
+    fixed = _fixed_names_where_a_username_goes(app)
+    assert {"lists", "mention-suggestions"} <= fixed
+    for name in sorted(fixed):
+        response = client.submit("/register", {**REGISTRATION, "username": name.upper()})
+        assert response.status_code == 422 and "That username is taken" in visible(response), name
+    assert _user("ana@district.org") is None
+
+
 def _register_as_a_stranger(app, monkeypatch, data: dict) -> tuple:
     """What a fresh browser sees after submitting the form, and how many argon2 hashes it cost."""
     hashes = []

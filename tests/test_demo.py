@@ -8,6 +8,7 @@ from exchange.extensions import db
 from exchange.models import (Application, Category, Collection, ModerationLog, Opportunity, Post, Program, Region,
                              Role, Seeking, Status, TalentProfile, Thread, User)
 from exchange.posting import NEW_MEMBER
+from tests.helpers import visible
 
 NAMED_METROS = {"Boston", "Chicago", "Denver", "Los Angeles", "Memphis", "Newark", "New Orleans",
                 "New York", "Oakland", "Philadelphia", "Pittsburgh", "Seattle", "Washington DC",
@@ -93,6 +94,9 @@ def test_demo_employers_search_a_pool_of_about_forty_and_the_demo_member_sees_wh
     pool = client.get("/talent")
     assert pool.status_code == 200 and "people in the pool" in pool.get_data(as_text=True)
     assert client.get("/threads").status_code == 403
+    lists = visible(client.get("/talent/lists"))
+    assert "Data analysts to call" in lists and "Principal supervisor candidates" in lists
+    assert re.search(r"Data analysts to call [1-9] members?", lists)
     client.post("/logout", data={"csrf_token": client.csrf_token()})
     client.submit("/login", {"email": "member@example.org", "password": "exchange-demo"})
     assert "Viewed by" in client.get("/members/member/talent").get_data(as_text=True)

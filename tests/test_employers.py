@@ -144,6 +144,17 @@ def test_the_talent_routes_answer_each_role(app, people, pool_member, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_saved_lists_are_for_approved_employers_alone(app, people, pool_member, role):
+    client = _client(app, people, role)
+    expected = {"anonymous": 302, "employer": 200}.get(role, 403)
+    assert client.get("/talent/lists").status_code == expected
+    made = client.submit("/talent/lists", {"name": "Shortlist"})
+    assert made.status_code == (303 if role == "employer" else expected)
+    saved = client.submit("/talent/maria/lists", {"new_list": "Analysts"})
+    assert saved.status_code == (303 if role == "employer" else expected)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_only_an_approved_employer_writes_to_a_pool_member(app, people, pool_member, role):
     client = _client(app, people, role)
     response = client.submit("/talent/maria/contact", {"message": "We have an analyst role open in Denver."})

@@ -547,6 +547,19 @@ def test_a_member_deletes_a_saved_search_and_no_one_else_can(app, member_client,
     assert "Remote" not in visible(member_client.get("/opportunities/mine")).split("Saved searches")[1].split("Openings I posted")[0]
 
 
+def test_the_cached_board_gives_each_member_their_own_save_search_token(app, member_client, openings, make_user):
+    other = app.test_client().sign_in_as(make_user(username="otto"))
+    token = lambda client: re.search(r'action="/opportunities/alerts".*?name="csrf_token" value="([^"]+)"',  # noqa: E731
+                                     client.get("/opportunities?remote=1").get_data(as_text=True), re.S).group(1)
+    mine, theirs = token(member_client), token(other)        # the second page is served from the cache
+    assert mine != theirs
+    assert other.post("/opportunities/alerts", data={"csrf_token": theirs, "query": "remote=1"}).status_code == 303
+    assert other.post("/opportunities/alerts", data={"csrf_token": mine, "query": "remote=1"}).status_code == 400
+    assert "Remote" in visible(other.get("/opportunities/mine")).split("Saved searches")[1]
+    employer = app.test_client().sign_in_as(make_user(username="dpsjobs", role=Role.EMPLOYER))
+    assert "Email me new openings" not in visible(employer.get("/opportunities?remote=1"))
+
+
 def test_employers_cannot_save_searches(app, make_user, openings):
     employer = app.test_client().sign_in_as(make_user(username="dpsjobs", role=Role.EMPLOYER))
     assert employer.submit("/opportunities/alerts", data={"query": "remote=1"}).status_code == 403

@@ -23,7 +23,9 @@ from sqlalchemy import func, select
 
 from exchange.extensions import db
 from exchange.instrumentation import configure_sql_counter
-from exchange.models import (Affiliation, ContactRequest, Program, Region, Role, Tag, TalentView, User, Visibility)
+from exchange.account import deletion
+from exchange.models import (Affiliation, ContactRequest, Program, Region, Role, Status, Tag, TalentList, TalentListEntry,
+                             TalentView, User, Visibility)
 from exchange.models.talent import SHAREABLE
 from exchange.search import outbox as search_outbox
 from exchange.talent import services as talent
@@ -91,7 +93,7 @@ def as_user(app, user):
 
 
 def cards(response) -> list[str]:
-    return re.findall(r'href="/talent/(\w+)"', response.get_data(as_text=True))
+    return re.findall(r'class="member-card-head" href="/talent/([\w.-]+)"', response.get_data(as_text=True))
 
 
 def facet(response, title) -> dict[str, int]:
@@ -195,6 +197,7 @@ def test_a_card_shows_only_what_the_member_shares(app, network):
 def test_leaving_the_pool_removes_a_member_at_once(app, network):
     client = as_user(app, network["dps"])
     assert client.get("/talent/ben").status_code == 200
+    assert "ben" in cards(client.get("/talent"))                 # the page is cached now
     member = as_user(app, network["ben"])
     response = member.submit("/members/ben/talent", {"levels": "analyst"})   # is_open unticked
     assert response.status_code == 303
@@ -266,14 +269,13 @@ def test_a_moderator_looking_is_not_recorded(app, network, moderator_client):
 # --- blocking ------------------------------------------------------------------------------------------
 
 def test_a_blocked_organisation_no_longer_finds_sees_or_writes_to_the_member(app, network):
-    eve = as_user(app, network["eve"])
+    eve, dps, kipp = (as_user(app, network[name]) for name in ("eve", "dps", "kipp"))
+    assert "eve" in cards(dps.get("/talent")) and "eve" in cards(kipp.get("/talent"))   # both cached now
     assert eve.submit("/members/eve/talent/blocks", {"organisation": "Denver Public Schools"}).status_code == 303
-    dps = as_user(app, network["dps"])
     assert "eve" not in cards(dps.get("/talent"))
     assert "Board seat" not in facet(dps.get("/talent"), "Kind of role")
     assert dps.get("/talent/eve").status_code == 404
     assert dps.submit("/talent/eve/contact", {"message": MESSAGE}).status_code == 404
-    kipp = as_user(app, network["kipp"])
     assert "eve" in cards(kipp.get("/talent"))
     assert "Denver Public Schools" in visible(eve.get("/members/eve/talent"))
     key = "denver public schools"
@@ -311,3 +313,148 @@ def test_employers_have_their_own_contact_limit(app, network):
     assert "messages to pool members" in visible(refused) and MESSAGE in visible(refused)
     assert as_user(app, network["kipp"]).submit("/talent/dev/contact", {"message": MESSAGE}).status_code == 303
     assert as_user(app, network["ana"]).submit("/members/ben/contact", {"message": MESSAGE}).status_code == 303
+
+
+# --- an employer's saved lists ------------------------------------------------------------------------------
+
+def _new_list(client, name: str) -> int:
+    response = client.submit("/talent/lists", {"name": name})
+    assert response.status_code == 303, visible(response)
+    return int(response.location.rsplit("/", 1)[1])
+
+
+def _entries(member) -> int:
+    return db.session.scalar(select(func.count()).select_from(TalentListEntry)
+                             .where(TalentListEntry.member_id == member.id))
+
+
+def test_an_employer_saves_members_to_lists_that_show_only_what_they_share(app, network):
+    dps = as_user(app, network["dps"])
+    leads = _new_list(dps, "Denver data leads")
+    assert dps.submit("/talent/ben/lists", {"list_id": leads}).status_code == 303
+    assert dps.submit("/talent/ben/lists", {"list_id": leads}).status_code == 303      # twice changes nothing
+    assert dps.submit("/talent/dev/lists", {"list_id": 0, "new_list": "Chicago analysts"}).status_code == 303
+    page = dps.get(f"/talent/lists/{leads}")
+    assert cards(page) == ["ben"] and "1 member" in visible(page)
+    assert "Denver" in visible(page) and "data-and-analytics" not in visible(page)    # region shared, chips by name
+    assert "Director at Ben" not in visible(page) and "Ben Schools" not in visible(page)   # not shared
+    overview = visible(dps.get("/talent/lists"))
+    assert "Denver data leads" in overview and "Chicago analysts" in overview
+    card = visible(dps.get("/talent/ben"))
+    assert "Denver data leads" in card.rsplit("Saved lists", 1)[1]
+    assert "Take off" in card
+    assert _entries(network["ben"]) == 1 and _entries(network["dev"]) == 1
+
+
+def test_a_refused_list_name_comes_back_with_the_reason_and_the_text(app, network):
+    dps = as_user(app, network["dps"])
+    _new_list(dps, "Denver data leads")
+    for name, reason in (("   ", "Give the list a name"), ("x" * 81, "under 80 characters"),
+                         ("denver  DATA leads", "already have a list called")):
+        response = dps.submit("/talent/lists", {"name": name})
+        assert response.status_code == 422 and reason in visible(response), name
+        if name.strip():
+            assert name in response.get_data(as_text=True)
+    hostile = _new_list(dps, "<script>alert(1)</script>")
+    html = dps.get(f"/talent/lists/{hostile}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert dps.post("/talent/lists", data={"name": "No token"}).status_code == 400
+
+
+def test_a_list_is_renamed_emptied_and_deleted_and_its_members_stay_in_the_pool(app, network):
+    dps = as_user(app, network["dps"])
+    leads, other = _new_list(dps, "Denver data leads"), _new_list(dps, "Later")
+    dps.submit("/talent/ben/lists", {"list_id": leads})
+    dps.submit("/talent/ana/lists", {"list_id": leads})
+    refused = dps.submit(f"/talent/lists/{leads}/rename", {"name": "later"})
+    assert refused.status_code == 422 and "already have a list" in visible(refused)
+    assert dps.submit(f"/talent/lists/{leads}/rename", {"name": "Denver analysts"}).status_code == 303
+    assert "Denver analysts" in visible(dps.get(f"/talent/lists/{leads}"))
+    assert dps.submit(f"/talent/lists/{leads}/remove", {"username": "ana"}).status_code == 303
+    assert cards(dps.get(f"/talent/lists/{leads}")) == ["ben"]
+    back = dps.submit(f"/talent/lists/{leads}/remove", {"username": "ben", "back": "card"})
+    assert back.location.endswith("/talent/ben")
+    assert "No one on this list" in visible(dps.get(f"/talent/lists/{leads}"))
+    assert dps.submit(f"/talent/lists/{other}/delete").status_code == 303
+    assert dps.get(f"/talent/lists/{other}").status_code == 404
+    assert "Later" not in visible(dps.get("/talent/lists")) and "ben" in cards(dps.get("/talent"))
+
+
+def test_leaving_the_pool_takes_a_member_off_every_saved_list_for_good(app, network):
+    dps, kipp = as_user(app, network["dps"]), as_user(app, network["kipp"])
+    mine, theirs = _new_list(dps, "Shortlist"), _new_list(kipp, "Shortlist")
+    dps.submit("/talent/ben/lists", {"list_id": mine})
+    kipp.submit("/talent/ben/lists", {"list_id": theirs})
+    assert cards(dps.get(f"/talent/lists/{mine}")) == ["ben"]
+    ben = as_user(app, network["ben"])
+    assert ben.submit("/members/ben/talent", {"levels": "analyst"}).status_code == 303      # is_open unticked
+    assert _entries(network["ben"]) == 0
+    assert cards(dps.get(f"/talent/lists/{mine}")) == [] and cards(kipp.get(f"/talent/lists/{theirs}")) == []
+    assert "0 members" in visible(dps.get("/talent/lists"))
+    ben.submit("/members/ben/talent", {"is_open": "y", "levels": "analyst", "share_region": "y"})
+    assert "ben" in cards(dps.get("/talent")) and cards(dps.get(f"/talent/lists/{mine}")) == []
+
+
+def test_blocking_an_organisation_takes_the_member_off_its_lists_alone(app, network):
+    dps, kipp = as_user(app, network["dps"]), as_user(app, network["kipp"])
+    mine, theirs = _new_list(dps, "Board candidates"), _new_list(kipp, "Board candidates")
+    dps.submit("/talent/eve/lists", {"list_id": mine})
+    kipp.submit("/talent/eve/lists", {"list_id": theirs})
+    eve = as_user(app, network["eve"])
+    assert eve.submit("/members/eve/talent/blocks", {"organisation": "Denver Public Schools"}).status_code == 303
+    assert cards(dps.get(f"/talent/lists/{mine}")) == []
+    assert cards(kipp.get(f"/talent/lists/{theirs}")) == ["eve"]
+    assert _entries(network["eve"]) == 1
+    assert dps.submit("/talent/eve/lists", {"list_id": mine}).status_code == 404
+
+
+def test_a_member_out_of_sight_is_left_off_a_list_until_they_are_back(app, network):
+    dps = as_user(app, network["dps"])
+    leads = _new_list(dps, "Leads")
+    dps.submit("/talent/ben/lists", {"list_id": leads})
+    db.session.get(User, network["ben"].id).status = Status.SUSPENDED
+    db.session.commit()
+    assert cards(dps.get(f"/talent/lists/{leads}")) == [] and "0 members" in visible(dps.get("/talent/lists"))
+    db.session.get(User, network["ben"].id).status = Status.ACTIVE
+    db.session.commit()
+    assert cards(dps.get(f"/talent/lists/{leads}")) == ["ben"]
+
+
+def test_saved_lists_are_their_employers_alone(app, network, moderator_client):
+    dps, kipp = as_user(app, network["dps"]), as_user(app, network["kipp"])
+    leads = _new_list(dps, "Leads")
+    dps.submit("/talent/ben/lists", {"list_id": leads})
+    assert kipp.get(f"/talent/lists/{leads}").status_code == 404
+    for action, data in (("rename", {"name": "Mine now"}), ("remove", {"username": "ben"}), ("delete", {})):
+        assert kipp.submit(f"/talent/lists/{leads}/{action}", data).status_code == 404
+    refused = kipp.submit("/talent/ana/lists", {"list_id": leads})
+    assert refused.status_code == 422 and "Choose one of your lists" in visible(refused)
+    assert "Leads" not in visible(kipp.get("/talent/lists"))
+    assert cards(dps.get(f"/talent/lists/{leads}")) == ["ben"]
+    assert moderator_client.get("/talent/lists").status_code == 403
+    assert as_user(app, network["ben"]).get(f"/talent/lists/{leads}").status_code == 403
+
+
+def test_lists_and_their_members_are_limited_with_a_clear_message(app, network, monkeypatch):
+    monkeypatch.setattr(TalentList, "MAX_LISTS", 1)
+    monkeypatch.setattr(TalentList, "MAX_MEMBERS", 1)
+    dps = as_user(app, network["dps"])
+    leads = _new_list(dps, "Leads")
+    refused = dps.submit("/talent/lists", {"name": "Another"})
+    assert refused.status_code == 422 and "delete one you no longer use" in visible(refused)
+    dps.submit("/talent/ben/lists", {"list_id": leads})
+    full = dps.submit("/talent/ana/lists", {"list_id": leads})
+    assert full.status_code == 422 and "start another list" in visible(full)
+    assert cards(dps.get(f"/talent/lists/{leads}")) == ["ben"]
+
+
+def test_erasing_a_member_or_an_employer_erases_their_list_rows(app, network):
+    dps = as_user(app, network["dps"])
+    leads = _new_list(dps, "Leads")
+    dps.submit("/talent/ben/lists", {"list_id": leads})
+    dps.submit("/talent/ana/lists", {"list_id": leads})
+    assert deletion.erase(network["ben"].id)
+    assert _entries(network["ben"]) == 0 and cards(dps.get(f"/talent/lists/{leads}")) == ["ana"]
+    assert deletion.erase(network["dps"].id)
+    assert db.session.scalar(select(func.count()).select_from(TalentList)) == 0
+    assert _entries(network["ana"]) == 0

@@ -22,8 +22,8 @@ from ..mail import external_url, send_mail
 from ..markup import render_markdown
 from ..models import (AccountToken, Affiliation, Application, ContactRequest, DataExport, DeletionRequest,
                       EmployerProfile, MemberExpertise, MemberOffer, MemberPreference, ModerationLog, Notification,
-                      NotificationSetting, OpportunityAlert, Post, SecurityEvent, Status, TalentBlock, TalentProfile,
-                      TalentView, Thread, ThreadRead, User, UserSession, Watch, utcnow)
+                      NotificationSetting, OpportunityAlert, Post, SecurityEvent, Status, TalentBlock, TalentList,
+                      TalentListEntry, TalentProfile, TalentView, Thread, ThreadRead, User, UserSession, Watch, utcnow)
 from ..moderation.log import log_moderation
 from ..passwords import verify_password
 from ..threads import status
@@ -95,6 +95,8 @@ def erase(user_id: int, *, actor: User | None = None, erase_unanswered_posts: bo
         unanswered = erase_unanswered_posts if erase_unanswered_posts is not None else bool(
             request and request.erase_unanswered_posts)
         old_username = member.username
+        db.session.execute(delete(TalentListEntry).where(TalentListEntry.list_id.in_(  # an employer's own lists
+            select(TalentList.id).where(TalentList.employer_id == user_id))))
         for model, column in ((Affiliation, Affiliation.user_id), (MemberExpertise, MemberExpertise.user_id),
                               (MemberOffer, MemberOffer.user_id), (UserSession, UserSession.user_id),
                               (AccountToken, AccountToken.user_id), (Notification, Notification.user_id),
@@ -103,6 +105,7 @@ def erase(user_id: int, *, actor: User | None = None, erase_unanswered_posts: bo
                               (OpportunityAlert, OpportunityAlert.user_id), (Application, Application.applicant_id),
                               (SecurityEvent, SecurityEvent.user_id), (TalentBlock, TalentBlock.member_id),
                               (TalentView, TalentView.member_id), (TalentProfile, TalentProfile.user_id),
+                              (TalentListEntry, TalentListEntry.member_id), (TalentList, TalentList.employer_id),
                               (EmployerProfile, EmployerProfile.user_id), (DeletionRequest, DeletionRequest.user_id)):
             db.session.execute(delete(model).where(column == user_id))
         db.session.execute(delete(ContactRequest).where(or_(ContactRequest.sender_id == user_id,

@@ -23,7 +23,8 @@ from ..extensions import db
 from ..forms import ServiceError
 from ..mail import external_url, links_context, send_mail
 from ..models import (Application, ContactRequest, DataExport, Flag, HelpfulMark, Notification, NotificationSetting,
-                      Opportunity, OpportunityAlert, Post, SecurityEvent, Thread, User, Watch, utcnow)
+                      Opportunity, OpportunityAlert, Post, Role, SecurityEvent, Thread, User, Watch, utcnow)
+from ..talent import lists as talent_lists
 from ..text import slugify
 from . import security
 
@@ -141,6 +142,7 @@ def build(user: User) -> dict[str, bytes]:
             "url": external_url("opportunities.opening", opening_id=o.id)}),
         "saved_searches.json": _rows(select(OpportunityAlert).where(OpportunityAlert.user_id == user.id), lambda a: {
             "search": a.label, "query": a.query}),
+        "talent_lists.json": talent_lists.export_rows(user) if user.role == Role.EMPLOYER else [],
         "security_log.json": _rows(select(SecurityEvent).where(SecurityEvent.user_id == user.id)
                                    .order_by(SecurityEvent.id), lambda e: {
             "what": e.label, "at": _iso(e.created_at), "from": e.ip_prefix}),

@@ -94,7 +94,14 @@ def registration_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]
     return [(0, "—")] + [tuple(p) for p in programs], [(0, "—")] + [tuple(r) for r in regions]
 
 
+#: Fixed pages that sit where a profile or pool card would (/members/<name>, /talent/<name>):
+#: a member with one of these names could never be reached.
+RESERVED_USERNAMES = frozenset({"lists", "mention-suggestions"})
+
+
 def _check_username_free(username: str) -> None:
+    if username.lower() in RESERVED_USERNAMES:
+        raise ServiceError("That username is taken. Try another.", field="username")
     taken = db.session.scalar(select(func.count()).select_from(User).where(User.username == username))
     if taken:
         raise ServiceError("That username is taken. Try another.", field="username")

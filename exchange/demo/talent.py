@@ -1,7 +1,8 @@
 """Demo data for the talent pool: employer accounts (two approved, one waiting) and ~40 members in
 the pool, each sharing a different handful of fields. Safe to run twice: nothing is added twice.
 
-Mel Member (member@example.org) is in the pool, so the demo shows the pool settings and who looked.
+Mel Member (member@example.org) is in the pool, so the demo shows the pool settings and who looked;
+Dana (employer@example.org) keeps two saved lists.
 """
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import (EmployerProfile, Region, Role, Sector, Seeking, Status, TalentProfile, TalentView, TalentWish,
-                      User, utcnow)
+from ..models import (EmployerProfile, Region, Role, Sector, Seeking, Status, TalentList, TalentListEntry,
+                      TalentProfile, TalentView, TalentWish, User, utcnow)
 from ..models.talent import SHAREABLE, organisation_key
 
 POOL_SIZE = 40
@@ -87,6 +88,7 @@ def _pool(report, people: list[User]) -> None:
         report.add("members in the talent pool")
     db.session.flush()
     _views(chosen)
+    _lists(report, chosen)
 
 
 def _views(chosen: list[User]) -> None:
@@ -98,3 +100,19 @@ def _views(chosen: list[User]) -> None:
         for employer in rng.sample(employers, rng.randint(1, len(employers))):
             when = utcnow() - timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 12))
             db.session.add(TalentView(employer_id=employer.id, member_id=member.id, day=when.date(), viewed_at=when))
+
+
+def _lists(report, chosen: list[User]) -> None:
+    """Dana (Denver Public Schools) keeps two saved lists: the demo shows them filled."""
+    dana = db.session.scalar(select(User).where(User.email == "employer@example.org"))
+    if dana is None:
+        return
+    analysts = [m for m in chosen if "analyst" in m.talent_profile.sought(TalentWish.LEVEL)
+                and m.talent_profile.share_region][:4]
+    leaders = [m for m in chosen if {"executive", "director"} & set(m.talent_profile.sought(TalentWish.LEVEL))][:3]
+    for name, members in (("Data analysts to call", analysts), ("Principal supervisor candidates", leaders)):
+        saved = TalentList(employer_id=dana.id, name=name, name_key=name.lower())
+        db.session.add(saved)
+        db.session.flush()
+        db.session.add_all(TalentListEntry(list_id=saved.id, member_id=m.id) for m in members)
+        report.add("saved talent lists")

@@ -17,8 +17,8 @@ from .opportunities import Application, Opportunity, OpportunityFlag, Opportunit
 from .practices import HelpfulMark, Practice
 from .site_state import SearchOutbox, SiteState
 from .taxonomy import Tag, TagAlias, TagGroup, TagProposal, ThreadTag
-from .talent import (EmployerKind, EmployerProfile, Seeking, TalentBlock, TalentProfile, TalentRegion, TalentView,
-                     TalentWish)
+from .talent import (EmployerKind, EmployerProfile, Seeking, TalentBlock, TalentList, TalentListEntry, TalentProfile,
+                     TalentRegion, TalentView, TalentWish)
 
 __all__ = [
     "AccountToken", "Affiliation", "Category", "Collection", "CollectionItem", "ContactRequest",
@@ -26,7 +26,7 @@ __all__ = [
     "ModeratorCategory", "Offer", "Post", "Practice", "Program", "Region", "Role", "SearchOutbox", "Sector",
     "SiteState", "Status", "Tag", "TagAlias", "TagGroup", "TagProposal", "Thread", "ThreadTag", "User",
     "Visibility", "utcnow",
-    "EmployerKind", "EmployerProfile", "Seeking", "TalentBlock", "TalentProfile", "TalentRegion", "TalentView",
+    "EmployerKind", "EmployerProfile", "Seeking", "TalentBlock", "TalentList", "TalentListEntry", "TalentProfile", "TalentRegion", "TalentView",
     "TalentWish",
     "Delivery", "DigestSent", "Kind", "Level", "MailMessage", "MemberPreference", "Notification", "NotificationEvent",
     "NotificationSetting", "ThreadRead", "Watch", "SecurityEvent", "UserSession", "DataExport", "DeletionRequest",

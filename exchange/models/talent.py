@@ -140,3 +140,33 @@ class TalentBlock(db.Model):
     organisation_key: Mapped[str] = mapped_column(String(160), primary_key=True)
     organisation: Mapped[str] = mapped_column(String(160))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TalentList(db.Model):
+    """An employer's saved list of pool members ("Denver data leads"): theirs alone, named once each.
+
+    A member who leaves the pool, or blocks the list owner's organisation, is taken off at once
+    (talent/lists.py); one who is merely out of sight (a deletion pending) is left out when read.
+    """
+
+    __tablename__ = "talent_lists"
+    MAX_NAME = 80
+    MAX_LISTS = 50
+    MAX_MEMBERS = 500
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(MAX_NAME))
+    name_key: Mapped[str] = mapped_column(String(MAX_NAME))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("employer_id", "name_key"),)
+
+
+class TalentListEntry(db.Model):
+    """One pool member on one saved list."""
+
+    __tablename__ = "talent_list_entries"
+    list_id: Mapped[int] = mapped_column(ForeignKey("talent_lists.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)

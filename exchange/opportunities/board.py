@@ -299,7 +299,8 @@ def describe(filters: BoardFilters) -> str:
 
 def board(filters: BoardFilters, notes: list[str] | None = None, *, today: date | None = None) -> Board:
     """Counts and the page's ids are cached per filters and day (any committed write invalidates them,
-    see fragments.cached); the openings themselves are read for every request."""
+    see fragments.cached): the counts are shared by every sort and page of one filter set; the route
+    caches the rendered page itself."""
     today = today or date.today()
     ref = reference()
     conditions = _Conditions(filters, ref, today, list(notes or []))

@@ -5,14 +5,15 @@ from urllib.parse import parse_qsl
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
 from ..feeds import atom_response, feed_key, require_feed_reader
 from ..forms import ServiceError, attach_error
-from ..fragments import fragment
-from ..htmx import hx_redirect, is_htmx, render, vary_on_htmx
+from ..fragments import CSRF_SLOT, fragment, with_csrf
+from ..htmx import hx_redirect, is_htmx, vary_on_htmx
 from ..markup import render_markdown
 from ..models import Opportunity, Region
 from ..permissions import (board_required, can_apply, can_flag_opportunity, can_manage_opportunity,
@@ -29,11 +30,20 @@ bp = Blueprint("opportunities", __name__)
 @board_required
 def index():
     filters, notes = board.parse_filters(request.args)
-    return render("opportunities/index.html", "opportunities/_board.html", filters=filters,
-                  alert_query=alerts.canonical(request.args)[0],
-                  result=board.board(filters, notes), sorts=board.SORTS, today=date.today(),
-                  feed_url=url_for("opportunities.feed", key=feed_key(current_user), _external=True)
-                  if is_member(current_user) else None)
+    alert_query = alerts.canonical(request.args)[0]
+    member, today = is_member(current_user), date.today()
+    # The results are the page's cost: cached per filters, notes, audience and day, any write invalidating
+    # them; the save-search form's token is this session's, put in after.
+    html = with_csrf(fragment("board", filters, tuple(notes), alert_query, member, today, timeless=True,
+                              render=lambda: render_template(
+                                  "opportunities/_board.html", filters=filters, alert_query=alert_query,
+                                  result=board.board(filters, notes, today=today), sorts=board.SORTS, today=today,
+                                  csrf_value=CSRF_SLOT)), generate_csrf() if member else "")
+    if is_htmx():
+        return vary_on_htmx(make_response(html))
+    return vary_on_htmx(make_response(render_template(
+        "opportunities/index.html", board=html,
+        feed_url=url_for("opportunities.feed", key=feed_key(current_user), _external=True) if member else None)))
 
 
 @bp.route("/opportunities.atom")

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from ..auth.forms import PASSWORD_MAX, PASSWORD_MIN, AccountNamesForm
 from ..members.forms import CheckboxesField
 from ..members.privacy import LABELS
-from ..models import ContactRequest, EmployerKind, Sector, Seeking
+from ..models import ContactRequest, EmployerKind, Sector, Seeking, TalentList
 from ..models.talent import SHAREABLE
 from .services import NOTE_MAX
 
@@ -60,3 +60,15 @@ class EmployerContactForm(FlaskForm):
         validators=[DataRequired(message="Write a short message."),
                     Length(max=ContactRequest.MAX_MESSAGE,
                            message=f"Keep it under {ContactRequest.MAX_MESSAGE:,} characters.")])
+
+
+class ListNameForm(FlaskForm):
+    name = StringField("Name of the list", description=f"Up to {TalentList.MAX_NAME} characters, e.g. “Denver data leads”.",
+                       validators=[DataRequired(message="Give the list a name.")])
+
+
+class SaveToListForm(FlaskForm):
+    """Save a pool member to one of the employer's lists (``list_id``), or to a new one (``new_list``)."""
+
+    list_id = SelectField("Save to", coerce=int, choices=[], validate_choice=False)
+    new_list = StringField("Or a new list", description="A name for a new list; leave empty to use the one above.")

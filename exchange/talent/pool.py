@@ -287,7 +287,8 @@ def card_of(member: User) -> PoolCard:
     return PoolCard(privacy.ProfileView(member, frozenset(f for f in SHAREABLE if talent.shares(f))), talent)
 
 
-def _load(ids: list[int]) -> list[User]:
+def load_members(ids: list[int]) -> list[User]:
+    """Members by id, in that order, with what a pool card shows."""
     if not ids:
         return []
     found = {m.id: m for m in db.session.scalars(
@@ -300,23 +301,28 @@ def _load(ids: list[int]) -> list[User]:
     return [found[i] for i in ids if i in found]
 
 
+def audience(viewer: User) -> tuple:
+    """Who sees the same pool: each employer has their own (members block organisations), everyone else one."""
+    return ("employer", viewer.id) if viewer.role == Role.EMPLOYER else ("everyone",)
+
+
 def pool(filters: PoolFilters, viewer: User) -> Pool:
     """Counts and the page's member ids are cached per filters, viewer (blocks are per organisation)
     and day (availability counts it); any committed write invalidates them (fragments.cached), so a
     member who leaves the pool or blocks the viewer's organisation is gone from the next request.
-    The cards themselves are read for every request."""
+    The counts are shared by every page of one filter set; the route caches the rendered page itself."""
     ref = reference()
     conditions = _Conditions(filters, ref, viewer)
-    audience = ("employer", viewer.id) if viewer.role == Role.EMPLOYER else ("everyone",)
+    seen_by = audience(viewer)
     today = date.today()
-    total, facets = cached("pool-counts", replace(filters, page=1), audience, today, timeless=True,
+    total, facets = cached("pool-counts", replace(filters, page=1), seen_by, today, timeless=True,
                            compute=lambda: _facets(_named(db.session.execute(_facet_query(conditions, filters, ref))
                                                           .all(), filters, ref), filters, ref))
     pages = max(math.ceil(total / PER_PAGE), 1)
     page = min(max(filters.page, 1), pages)
-    ids = cached("pool-page", replace(filters, page=page), audience, today, timeless=True,
+    ids = cached("pool-page", replace(filters, page=page), seen_by, today, timeless=True,
                  compute=lambda: _page(conditions, page))
-    return Pool([card_of(m) for m in _load(list(ids))], total, page, pages, facets, conditions.notes,
+    return Pool([card_of(m) for m in load_members(list(ids))], total, page, pages, facets, conditions.notes,
                 ref.selected_metro(filters.region))
 
 
@@ -335,7 +341,13 @@ def pool_member_id(username: str, viewer: User) -> int | None:
 
 
 def load_member(member_id: int) -> User:
-    return _load([member_id])[0]
+    return load_members([member_id])[0]
+
+
+
+def ids_in_pool(viewer: User):
+    """SQL: the ids of the members in the viewer's pool (a subquery for ``in_``)."""
+    return _pool(User.id).where(*in_pool(viewer))
 
 
 def pool_member(username: str, viewer: User) -> User | None:

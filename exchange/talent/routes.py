@@ -1,19 +1,23 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import limiter
+from ..fragments import fragment
 from ..forms import ServiceError, attach_error
-from ..htmx import hx_redirect, is_htmx, render, vary_on_htmx
+from ..htmx import hx_redirect, is_htmx, vary_on_htmx
 from ..members import services as members
 from ..models import EmployerKind, Seeking
 from ..models.talent import SHAREABLE
 from ..params import page_arg, year_value
-from ..permissions import (can_contact_from_pool, can_edit_profile, is_employer, member_required, require,
-                           require_found, talent_pool_required)
-from . import employers, pool, services
-from .forms import BlockForm, EmployerContactForm, EmployerRegisterForm, TalentForm
+from ..permissions import (can_contact_from_pool, can_edit_profile, employer_required, is_employer, member_required,
+                           require, require_found, talent_pool_required)
+from . import employers, lists, pool, services
+from .forms import (BlockForm, EmployerContactForm, EmployerRegisterForm, ListNameForm, SaveToListForm,
+                    TalentForm)
 
 bp = Blueprint("talent", __name__)
 
@@ -58,8 +62,24 @@ def _filters() -> pool.PoolFilters:
 @talent_pool_required
 def index():
     filters = _filters()
-    return render("talent/index.html", "talent/_pool.html", filters=filters, result=pool.pool(filters, current_user),
-                  seeking=Seeking)
+    # Cached per filters, viewer (blocks are per organisation) and day; any write invalidates it, so a
+    # member who leaves the pool is gone from the next request.
+    html = fragment("pool", filters, pool.audience(current_user), date.today(), timeless=True,
+                    render=lambda: render_template("talent/_pool.html", filters=filters,
+                                                   result=pool.pool(filters, current_user), seeking=Seeking))
+    if is_htmx():
+        return vary_on_htmx(make_response(html))
+    return vary_on_htmx(make_response(render_template("talent/index.html", pool=html)))
+
+
+def _card_page(member, *, form=None, save_form=None, status: int = 200):
+    on_lists, others = lists.for_card(current_user, member.id) if is_employer(current_user) else ([], [])
+    if is_employer(current_user):
+        save_form = save_form or SaveToListForm(formdata=None)
+        save_form.list_id.choices = [(0, "— choose a list —")] + [(saved.id, saved.name) for saved in others]
+    return make_response(render_template(
+        "talent/card.html", card=pool.card_of(member), seeking=Seeking, save_form=save_form, on_lists=on_lists,
+        form=form or (EmployerContactForm(formdata=None) if can_contact_from_pool(current_user) else None)), status)
 
 
 @bp.route("/talent/<username>")
@@ -68,8 +88,7 @@ def card(username: str):
     member_id = require_found(pool.pool_member_id(username, current_user))
     if is_employer(current_user):  # recorded first: the commit would expire a card loaded before it
         services.record_view(employer_id=current_user.id, member_id=member_id)
-    return render_template("talent/card.html", card=pool.card_of(pool.load_member(member_id)), seeking=Seeking,
-                           form=EmployerContactForm() if can_contact_from_pool(current_user) else None)
+    return _card_page(pool.load_member(member_id))
 
 
 @bp.route("/talent/<username>/contact", methods=["POST"])
@@ -92,8 +111,95 @@ def contact(username: str):
     if is_htmx():
         return vary_on_htmx(make_response(render_template("talent/_contact.html", card=pool.card_of(member),
                                                           form=form, sent=sent), 200 if sent else 422))
-    return make_response(render_template("talent/card.html", card=pool.card_of(member), seeking=Seeking,
-                                         form=form), 422)
+    return _card_page(member, form=form, status=422)
+
+
+# --- an employer's saved lists -------------------------------------------------------------------
+
+@bp.route("/talent/lists", methods=["GET", "POST"])
+@employer_required
+def saved_lists():
+    form = ListNameForm()
+    if form.validate_on_submit():
+        try:
+            saved = lists.create(current_user, form.name.data)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(f"“{saved.name}” is ready: save members to it from their cards.", "success")
+            return redirect(url_for("talent.saved_list", list_id=saved.id), code=303)
+    return render_template("talent/lists.html", form=form, summaries=lists.lists_of(current_user)), \
+        422 if form.errors or form.form_errors else 200
+
+
+def _owned(list_id: int):
+    return require_found(lists.owned(current_user, list_id))
+
+
+def _list_page(saved, rename_form=None, status: int = 200):
+    return make_response(render_template(
+        "talent/list.html", saved=saved, cards=lists.members(saved, current_user), seeking=Seeking,
+        rename_form=rename_form or ListNameForm(formdata=None, name=saved.name)), status)
+
+
+@bp.route("/talent/lists/<int:list_id>")
+@employer_required
+def saved_list(list_id: int):
+    return _list_page(_owned(list_id))
+
+
+@bp.route("/talent/lists/<int:list_id>/rename", methods=["POST"])
+@employer_required
+def rename_list(list_id: int):
+    saved, form = _owned(list_id), ListNameForm()
+    if form.validate():
+        try:
+            lists.rename(current_user, saved, form.name.data)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash("Renamed.", "success")
+            return redirect(url_for("talent.saved_list", list_id=saved.id), code=303)
+    return _list_page(saved, form, 422)
+
+
+@bp.route("/talent/lists/<int:list_id>/delete", methods=["POST"])
+@employer_required
+def delete_list(list_id: int):
+    saved = _owned(list_id)
+    name = saved.name
+    lists.remove_list(saved)
+    flash(f"“{name}” is deleted.", "success")
+    return redirect(url_for("talent.saved_lists"), code=303)
+
+
+@bp.route("/talent/<username>/lists", methods=["POST"])
+@employer_required
+def save_to_list(username: str):
+    member = require_found(pool.pool_member(username, current_user))
+    form = SaveToListForm()
+    if form.validate():
+        try:
+            saved = lists.add(current_user, member, list_id=form.list_id.data, new_name=form.new_list.data or "")
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(f"{member.display_name} is on “{saved.name}”.", "success")
+            return redirect(url_for("talent.card", username=member.username), code=303)
+    return _card_page(member, save_form=form, status=422)
+
+
+@bp.route("/talent/lists/<int:list_id>/remove", methods=["POST"])
+@employer_required
+def take_off_list(list_id: int):
+    """Take one member off a list; back to the list, or to their card when asked from there."""
+    saved = _owned(list_id)
+    member = require_found(pool.pool_member(request.form.get("username", ""), current_user))
+    lists.take_off(saved, member.id)
+    flash(f"{member.display_name} is off “{saved.name}”.", "success")
+    if request.form.get("back") == "card":
+        return redirect(url_for("talent.card", username=member.username), code=303)
+    return redirect(url_for("talent.saved_list", list_id=saved.id), code=303)
 
 
 # --- the member's own pool settings ------------------------------------------------------------

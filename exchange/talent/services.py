@@ -18,6 +18,7 @@ from ..members.services import MESSAGE_MIN
 from ..models import (ContactRequest, EmployerProfile, Region, Sector, Seeking, TalentBlock, TalentProfile,
                       TalentView, TalentWish, User, utcnow)
 from ..models.talent import SHAREABLE, organisation_key
+from . import lists
 
 NOTE_MAX = 280
 
@@ -60,6 +61,8 @@ def save_talent(member: User, data: TalentInput) -> TalentProfile:
             db.session.add(talent)
         if data.is_open and not talent.is_open:
             talent.joined_at = utcnow()
+        if not data.is_open:
+            lists.forget(member.id)
         talent.is_open = data.is_open
         talent.remote = data.remote
         talent.available_from = data.available_from
@@ -132,6 +135,7 @@ def block(member: User, organisation: str) -> None:
     with transaction():
         if db.session.get(TalentBlock, (member.id, key)) is None:
             db.session.add(TalentBlock(member_id=member.id, organisation_key=key, organisation=organisation.strip()))
+        lists.forget(member.id, organisation_key=key)
 
 
 def unblock(member: User, key: str) -> None:

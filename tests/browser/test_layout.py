@@ -30,7 +30,7 @@ from exchange.demo.loader import load_demo
 from exchange.demo.network import DEMO_PASSWORD
 from exchange.extensions import db
 from exchange.models import (AccountToken, Category, Collection, Kind, Notification, Opportunity, Post, Role, Status,
-                             Thread, User)
+                             TalentList, Thread, User)
 from exchange.notifications import fanout
 from exchange.notifications.emails import unsubscribe_token
 from exchange.search import outbox as search_outbox
@@ -74,7 +74,8 @@ def _values(user: User | None) -> dict[str, dict]:
                                .order_by(Post.id.desc())),
              "opening_id": _first(select(Opportunity.id).where(Opportunity.poster_id == own))
              or db.session.scalar(select(func.min(Opportunity.id))),
-             "notification_id": _first(select(Notification.id).where(Notification.user_id == own))},
+             "notification_id": _first(select(Notification.id).where(Notification.user_id == own)),
+             "list_id": _first(select(TalentList.id).where(TalentList.employer_id == own).order_by(TalentList.id))},
         "t": {"slug": slugify(db.session.get(Thread, hidden_in).title)},
         "c": {"slug": _first(select(Category.slug).order_by(Category.id))},
         "collections": {"slug": _first(select(Collection.slug).order_by(Collection.id))},
@@ -112,7 +113,7 @@ def site(app) -> Site:
     """A small demo network and its awkward cases, and the addresses each role is to walk."""
     load_demo(seed=7, members=80, threads=30)
     by_email = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(ACCOUNTS.values())))}
-    member, admin = by_email[ACCOUNTS["member"]], by_email[ACCOUNTS["admin"]]
+    member, admin, employer = (by_email[ACCOUNTS[role]] for role in ("member", "admin", "employer"))
     awkward = threads.start_thread(author=admin, title=f"Read {LONG_ADDRESS}", category_id=_first(select(Category.id)),
                                    body=f"The appendix: {LONG_ADDRESS}#page=12, on "
                                         "Supercalifragilisticexpialidociousattendanceinterventions.")
@@ -140,7 +141,8 @@ def site(app) -> Site:
                    f"/members/{regionless}", "/opportunities/new", "/members/member/edit"},
         "moderator": {"/mod", "/mod/log", f"/t/{held_thread}", f"/t/{held_reply_in}", "/tags/proposals", "/talent"},
         "admin": {"/mod", "/mod/team", "/curation/featured", "/collections/new"},
-        "employer": {"/talent", "/talent/member", "/opportunities/mine", "/settings"},
+        "employer": {"/talent", "/talent/member", "/opportunities/mine", "/settings", "/talent/lists",
+                     f"/talent/lists/{_first(select(TalentList.id).where(TalentList.employer_id == employer.id))}"},
     }
     return site
 

@@ -1,5 +1,6 @@
 """The talent pool in a real Chromium: an employer narrows the pool in place to analysts in one
-region with one expertise, opens a card and writes; the member then sees who looked and the message."""
+region with one expertise, opens a card, saves it to a new list and writes; the list shows the card;
+the member then sees who looked and the message."""
 from __future__ import annotations
 
 import pytest
@@ -33,10 +34,18 @@ def test_an_employer_filters_the_pool_opens_a_card_and_writes_then_the_member_se
     page.screenshot(path=str(artifacts / "talent-filtered.png"), full_page=True)
     page.locator(".pool-card a", has_text="Ben Example").click()
     expect(page.locator("h1")).to_have_text("Ben Example")
+    page.get_by_label("Or a new list").fill("Denver analysts")
+    page.get_by_role("button", name="Save to the list").click()
+    expect(page.locator(".flash")).to_contain_text("Ben Example is on “Denver analysts”")
+    expect(page.locator("#saved-lists")).to_contain_text("Denver analysts")
     with swapped_in_place(page, "POST", "/talent/ben/contact", shows=("Your message is on its way",)):
         page.get_by_label("Message").fill(MESSAGE)
         page.get_by_role("button", name="Send").click()
         expect(page.locator("#contact")).to_contain_text("Your message is on its way")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Saved lists").click()
+    page.get_by_role("link", name="Denver analysts").click()
+    expect(page.locator(".pool-card")).to_have_count(1)
+    expect(page.locator(".pool-card")).to_contain_text("Ben Example")
     sign_out(page)
 
     sign_in(page, "ben@example.org", PASSWORD)
