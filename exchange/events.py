@@ -28,6 +28,7 @@ helpful_marked_signal = _signals.signal("helpful-marked")
 contact_sent_signal = _signals.signal("contact-sent")
 proposal_decided_signal = _signals.signal("proposal-decided")
 refresh_asked_signal = _signals.signal("refresh-asked")
+openings_matched_signal = _signals.signal("openings-matched")
 
 
 def _ids(ids) -> list[int]:
@@ -86,3 +87,8 @@ def proposal_decided(*, proposer_id: int, word: str, outcome: str, thread_id: in
 
 def refresh_asked(*, thread_id: int, author_id: int) -> None:
     refresh_asked_signal.send(None, thread_id=thread_id, author_id=author_id)
+
+
+def openings_matched(*, user_id: int, alert_id: int, label: str, opening_ids: list[int]) -> None:
+    """New listed openings match a board search the member saved (``label`` says which, in words)."""
+    openings_matched_signal.send(None, user_id=user_id, alert_id=alert_id, label=label, opening_ids=list(opening_ids))

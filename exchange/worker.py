@@ -50,7 +50,7 @@ def run_once() -> dict[str, int]:
 def chores() -> dict[str, int]:
     return {
         "expired": _step("expiring openings", opportunities.expire_past_closing),
-        "alerts": _step("saved searches", opportunity_alerts.send_due),
+        "alerts": _step("saved searches", opportunity_alerts.announce_due),
         "digests": _step("digests", digest.send_due),
         "exports_deleted": _step("old exports", exports.expire_old),
         "erased": _step("erasing accounts", deletion.erase_due),

@@ -21,7 +21,8 @@ import pytest
 from sqlalchemy import select
 
 from exchange.extensions import db
-from exchange.models import Application, ModerationLog, Opportunity, Region, Role, Status, User
+from exchange.models import Application, Kind, ModerationLog, Opportunity, Region, Role, Status, User
+from exchange.notifications import emails, fanout
 from exchange.opportunities import applications, services
 from exchange.opportunities.board import BoardFilters, board
 from tests.helpers import visible
@@ -519,22 +520,80 @@ def test_a_region_page_lists_its_open_openings(member_client, openings):
 
 # --- saved searches --------------------------------------------------------------------------
 
-def test_a_saved_search_mails_each_new_match_once(app, member_client, openings, poster, regions, runner, mailbox):
+def _worker_round(runner) -> None:
+    """What the worker does for saved searches: the sweep announces, fan-out notifies, mail goes."""
+    assert runner.invoke(args=["opportunities", "sweep"]).exit_code == 0
+    fanout.drain()
+    emails.send_due()
+
+
+def test_a_saved_search_notifies_each_new_match_once_in_the_app_and_by_email(app, member_client, openings, poster,
+                                                                             regions, runner, mailbox, make_user):
+    app.config["NOTIFICATION_EMAIL_DELAY_SECONDS"] = 0
     response = member_client.submit("/opportunities/alerts", data={"query": "region=denver&kind=full_time&page=3"})
     assert response.status_code == 303
     mine = visible(member_client.get("/opportunities/mine"))
     assert "Full-time role · Denver" in mine
-    assert runner.invoke(args=["opportunities", "sweep"]).exit_code == 0
-    assert not [m for m in mailbox() if "New openings" in m]          # nothing new since it was saved
-    services.create(poster=poster, data=_data("Data Engineer", region=regions["aurora"]), publish=True)
+    _worker_round(runner)
+    assert "saved search" not in visible(member_client.get("/notifications"))   # nothing new since it was saved
+    engineer = services.create(poster=poster, data=_data("Data Engineer", region=regions["aurora"]), publish=True)
     services.create(poster=poster, data=_data("Board Treasurer", kind="board", salary=None,
                                               region=regions["denver"]), publish=True)
-    runner.invoke(args=["opportunities", "sweep"])
-    runner.invoke(args=["opportunities", "sweep"])
-    mails = [m for m in mailbox() if "New openings" in m]
+    _worker_round(runner)
+    _worker_round(runner)
+    page = visible(member_client.get("/notifications"))
+    assert "A new opening matches your saved search “Full-time role · Denver”: “Data Engineer”" in page
+    assert "Board Treasurer" not in page and page.count("Data Engineer") == 1
+    assert f'href="/notifications/' in member_client.get("/notifications").get_data(as_text=True)
+    mails = [m for m in mailbox() if "saved search" in m]
     assert len(mails) == 1
     assert "Data Engineer" in mails[0] and "Board Treasurer" not in mails[0]
     assert "To: maria@example.org" in mails[0]
+    opened = member_client.get(re.search(r"(/notifications/\d+)", mails[0]).group(1))
+    assert opened.location.endswith(f"/opportunities/{engineer.id}")
+    moderator = make_user(username="mo", role=Role.MODERATOR)
+    services.hide(opening=db.session.get(Opportunity, engineer.id), moderator=moderator, reason="A scam")
+    page = visible(member_client.get("/notifications"))
+    assert "matches your saved search “Full-time role · Denver”: an opening you can no longer see" in page
+    assert "Data Engineer" not in page
+
+
+def test_several_new_matches_are_one_group_one_mail_and_two_searches_tell_an_opening_once(
+        app, member_client, openings, poster, regions, runner, mailbox):
+    app.config["NOTIFICATION_EMAIL_DELAY_SECONDS"] = 0
+    member_client.submit("/opportunities/alerts", data={"query": "region=denver"})
+    member_client.submit("/opportunities/alerts", data={"query": "kind=full_time&region=denver"})
+    _worker_round(runner)
+    for title in ("Data Engineer", "Data Architect"):
+        services.create(poster=poster, data=_data(title, region=regions["aurora"]), publish=True)
+    _worker_round(runner)
+    html = member_client.get("/notifications").get_data(as_text=True)
+    page = visible(member_client.get("/notifications"))
+    assert "2 new openings match your saved search “Denver”" in page
+    assert "Full-time role · Denver" not in page          # the second search found nothing new to tell
+    mails = [m for m in mailbox() if "saved search" in m]
+    assert len(mails) == 1 and "2 new openings match" in mails[0]
+    link = re.search(r'href="(/notifications/\d+)"[^>]*>(?:<span[^>]*>Unread: </span>)?2 new openings', html).group(1)
+    assert member_client.get(link).location.endswith("/opportunities?region=denver")   # the board, that search
+    assert "Unread" not in visible(member_client.get("/notifications"))
+
+
+def test_a_member_who_wants_no_mail_for_saved_searches_still_sees_them_in_the_app(
+        app, member_client, openings, poster, regions, runner, mailbox):
+    app.config["NOTIFICATION_EMAIL_DELAY_SECONDS"] = 0
+    settings = member_client.get("/settings/notifications").get_data(as_text=True)
+    assert "New openings matching my saved searches" in settings
+    fields = {name: value for name, value in re.findall(r'<select[^>]*name="(mail_\w+)".*?<option[^>]*selected[^>]*value="(\w+)"',
+                                                         settings, re.S)}
+    assert len(fields) == len(Kind.ALL)
+    response = member_client.submit("/settings/notifications", {**fields, "mail_openings": "never", "digest": "weekly"})
+    assert response.status_code == 303
+    member_client.submit("/opportunities/alerts", data={"query": "region=denver"})
+    _worker_round(runner)
+    services.create(poster=poster, data=_data("Data Engineer", region=regions["aurora"]), publish=True)
+    _worker_round(runner)
+    assert "matches your saved search" in visible(member_client.get("/notifications"))
+    assert not [m for m in mailbox() if "saved search" in m]
 
 
 def test_a_member_deletes_a_saved_search_and_no_one_else_can(app, member_client, openings, make_user):

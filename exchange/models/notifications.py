@@ -33,6 +33,7 @@ class Kind:
     HIDDEN = "hidden"                  # my post hidden by a moderator
     PROPOSAL = "proposal"              # my tag proposal decided
     REFRESH = "refresh"                # a practice I wrote asked to be refreshed
+    OPENINGS = "openings"              # a new opening matches a board search I saved
 
     LABELS = {
         REPLY: "Replies to my threads", QUOTE: "Replies that quote or answer my posts", MENTION: "Mentions of me",
@@ -41,18 +42,18 @@ class Kind:
         WATCHED_REGION: "New practices by members of regions I watch", HELPFUL: "My practices marked helpful",
         CONTACT: "Contact requests to me", HELD_DECIDED: "My held posts approved or rejected",
         HIDDEN: "My posts hidden by a moderator", PROPOSAL: "My tag proposals decided",
-        REFRESH: "My practices asked to be refreshed",
+        REFRESH: "My practices asked to be refreshed", OPENINGS: "New openings matching my saved searches",
     }
     ALL = tuple(LABELS)
     # Addressed to me: notify at every level but muted, and count for "tracking".
-    PERSONAL = (REPLY, QUOTE, MENTION, HELPFUL, CONTACT, HELD_DECIDED, HIDDEN, PROPOSAL, REFRESH)
+    PERSONAL = (REPLY, QUOTE, MENTION, HELPFUL, CONTACT, HELD_DECIDED, HIDDEN, PROPOSAL, REFRESH, OPENINGS)
 
 
 class Delivery:
     NOW, DIGEST, NEVER = "now", "digest", "never"
     ALL = (NOW, DIGEST, NEVER)
     LABELS = {NOW: "Email at once", DIGEST: "In my digest", NEVER: "Never by email"}
-    DEFAULTS = {Kind.MENTION: NOW, Kind.REPLY: NOW, Kind.QUOTE: NOW, Kind.CONTACT: NOW}
+    DEFAULTS = {Kind.MENTION: NOW, Kind.REPLY: NOW, Kind.QUOTE: NOW, Kind.CONTACT: NOW, Kind.OPENINGS: NOW}
 
     @classmethod
     def default(cls, kind: str) -> str:
@@ -86,6 +87,7 @@ class Notification(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
     # Related notifications share a key ("3 new replies in …"): kind and thread, or kind and subject.
     group_key: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(String(500), default="")   # a reason, a tag word: never private data

@@ -13,10 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Kind, Notification, Post, Thread, User
-from ..permissions import can_see_hidden_text, can_view_post, can_view_thread
+from ..models import Kind, Notification, Opportunity, OpportunityAlert, Post, Thread, User
+from ..permissions import can_see_hidden_text, can_view_opportunity, can_view_post, can_view_thread
 
 GONE = "a post you can no longer see"
+GONE_OPENING = "an opening you can no longer see"
+#: Each of these says something of its own (a decision, a reason): never folded into a group.
+UNGROUPED = (Kind.HELD_DECIDED, Kind.HIDDEN, Kind.PROPOSAL)
 
 
 @dataclass
@@ -62,10 +65,15 @@ def _sentence(kind: str, who: str, title: str, text: str, count: int) -> str:
         Kind.HIDDEN: f"A moderator hid your post in {where}" + (f": {text}" if text else ""),
         Kind.PROPOSAL: f"Your tag proposal {text}",
         Kind.REFRESH: f"Your practice {where} was asked to be refreshed: does it still hold?",
+        Kind.OPENINGS: (f"{count} new openings match your saved search “{text}”" if many else
+                        f"A new opening matches your saved search “{text}”: " + (f"“{title}”" if title else GONE_OPENING)),
     }.get(kind, where)
 
 
 def _url(n: Notification, post: Post | None, thread: Thread | None, visible: bool) -> str:
+    if n.kind == Kind.OPENINGS:
+        return (url_for("opportunities.opening", opening_id=n.opportunity_id) if visible
+                else url_for("opportunities.index"))
     if n.kind == Kind.CONTACT:
         return url_for("members.inbox")
     if n.kind in (Kind.HELPFUL, Kind.REFRESH) and thread is not None and visible:
@@ -77,7 +85,10 @@ def _url(n: Notification, post: Post | None, thread: Thread | None, visible: boo
     return url_for("notifications.index")
 
 
-def _visible(viewer: User, n: Notification, post: Post | None, thread: Thread | None) -> bool:
+def _visible(viewer: User, n: Notification, post: Post | None, thread: Thread | None,
+             opening: Opportunity | None = None) -> bool:
+    if n.kind == Kind.OPENINGS:
+        return opening is not None and can_view_opportunity(viewer, opening)
     if post is not None:
         if not can_view_post(viewer, post):
             return False
@@ -91,26 +102,44 @@ def describe(notifications: list[Notification], viewer: User, *, grouped: bool =
         select(Post).options(joinedload(Post.thread)).where(Post.id.in_({n.post_id for n in notifications if n.post_id})))}
     threads = {t.id: t for t in db.session.scalars(
         select(Thread).where(Thread.id.in_({n.thread_id for n in notifications if n.thread_id})))}
+    opening_ids = {n.opportunity_id for n in notifications if n.opportunity_id}
+    openings = {o.id: o for o in db.session.scalars(
+        select(Opportunity).where(Opportunity.id.in_(opening_ids)))} if opening_ids else {}
     items: list[Item] = []
     groups: dict[tuple[str, bool], Item] = {}
     for n in notifications:
-        post, thread = posts.get(n.post_id), threads.get(n.thread_id)
-        visible = _visible(viewer, n, post, thread)
+        post, thread, opening = posts.get(n.post_id), threads.get(n.thread_id), openings.get(n.opportunity_id)
+        visible = _visible(viewer, n, post, thread, opening)
         actor = n.actor.display_name if n.actor is not None else "Someone"
         key = (n.group_key, n.read_at is None)
-        if grouped and key in groups and n.kind not in (Kind.HELD_DECIDED, Kind.HIDDEN, Kind.PROPOSAL):
+        if grouped and key in groups and n.kind not in UNGROUPED:
             item = groups[key]
             item.ids.append(n.id)
             item.count += 1
             if actor not in item.actors:
                 item.actors.append(actor)
             continue
-        item = Item(ids=[n.id], kind=n.kind, actors=[actor], title=thread.title if (thread and visible) else "",
+        title = (opening or thread).title if (opening or thread) and visible else ""
+        item = Item(ids=[n.id], kind=n.kind, actors=[actor], title=title,
                     url=_url(n, post, thread, visible), text=n.text, created_at=n.created_at,
-                    unread=n.read_at is None)
+                    unread=n.read_at is None, extra={"group": n.group_key})
         groups[key] = item
         items.append(item)
+    _link_searches([item for item in items if item.kind == Kind.OPENINGS and item.count > 1])
     for item in items:
         item.sentence = _sentence(item.kind, _who(item.actors, item.count), item.title, item.text, item.count)
         item.subject = item.sentence if len(item.sentence) < 120 else item.sentence[:117] + "…"
     return items
+
+
+def _link_searches(items: list[Item]) -> None:
+    """Several new openings for one saved search lead to the board with that search's filters."""
+    alert_ids = {int(item.extra["group"].split(":", 1)[1]) for item in items}
+    if not alert_ids:
+        return
+    queries = dict(db.session.execute(select(OpportunityAlert.id, OpportunityAlert.query)
+                                      .where(OpportunityAlert.id.in_(alert_ids))).all())
+    for item in items:
+        query = queries.get(int(item.extra["group"].split(":", 1)[1]))
+        if query is not None:
+            item.url = url_for("opportunities.index") + (f"?{query}" if query else "")

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..mail import external_url, links_context, send_mail
 from ..models import Delivery, Kind, Notification, NotificationSetting, Role, Status, User, utcnow
 from . import preferences
-from .describe import describe
+from .describe import UNGROUPED, describe
 
 SALT = "exchange-unsubscribe"
 DIGEST = "digest"
@@ -49,7 +49,8 @@ def unsubscribe_headers(user_id: int, kind: str) -> tuple[str, dict[str, str]]:
 
 
 def send_due(*, limit: int = 200) -> int:
-    """Mail the "at once" notifications old enough; skip those read meanwhile. Returns mails queued."""
+    """Mail the "at once" notifications old enough, one mail per group ("3 new replies in …"); skip
+    those read meanwhile. Returns mails queued."""
     delay = timedelta(seconds=current_app.config["NOTIFICATION_EMAIL_DELAY_SECONDS"])
     cutoff = utcnow() - delay
     queued = 0
@@ -59,25 +60,32 @@ def send_due(*, limit: int = 200) -> int:
             .where(Notification.mail == "now", Notification.created_at <= cutoff)
             .order_by(Notification.id).limit(limit)))
         users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({n.user_id for n in due})))}
+        groups: dict[tuple, list[Notification]] = {}
         for notification in due:
             user = users.get(notification.user_id)
             if (notification.read_at is not None or user is None or user.status != Status.ACTIVE
                     or user.role == Role.EMPLOYER):
                 notification.mail = "skipped"
                 continue
-            _mail_one(user, notification)
-            notification.mail = "sent"
+            alone = notification.id if notification.kind in UNGROUPED else None
+            groups.setdefault((user.id, notification.group_key, alone), []).append(notification)
+        for (user_id, _, _), group in groups.items():
+            _mail_one(users[user_id], group[::-1])
+            for notification in group:
+                notification.mail = "sent"
             queued += 1
     return queued
 
 
-def _mail_one(user: User, notification: Notification) -> None:
-    item = describe([notification], user)[0]
-    unsubscribe, headers = unsubscribe_headers(user.id, notification.kind)
+def _mail_one(user: User, notifications: list[Notification]) -> None:
+    """One mail for one group of notifications, newest first."""
+    newest = notifications[0]
+    item = describe(notifications, user, grouped=True)[0]
+    unsubscribe, headers = unsubscribe_headers(user.id, newest.kind)
     settings = external_url("notifications.settings")
-    link = external_url("notifications.open", notification_id=notification.id)
+    link = external_url("notifications.open", notification_id=newest.id)
     context = dict(user=user, item=item, link=link, settings=settings, unsubscribe=unsubscribe,
-                   kind_label=Kind.LABELS[notification.kind])
+                   kind_label=Kind.LABELS[newest.kind])
     send_mail(user.email, item.subject, render_template("notifications/email.txt", **context),
               html=render_template("notifications/email.html", **context), headers=headers)
 

@@ -61,13 +61,13 @@ def _mail_state(kind: str, delivery: str) -> str:
 
 
 def _write(recipients: dict[int, str], *, actor_id: int | None, thread_id: int | None = None,
-           post_id: int | None = None, group: str, text: str = "") -> int:
+           post_id: int | None = None, opportunity_id: int | None = None, group: str, text: str = "") -> int:
     eligible = _active_members(recipients)
     chosen = {u: k for u, k in recipients.items() if u in eligible and u != actor_id}
     settings = _deliveries(chosen)
     now = utcnow()
     rows = [{"user_id": u, "kind": k, "actor_id": actor_id, "thread_id": thread_id, "post_id": post_id,
-             "group_key": f"{k}:{group}"[:64], "text": text[:500], "created_at": now,
+             "opportunity_id": opportunity_id, "group_key": f"{k}:{group}"[:64], "text": text[:500], "created_at": now,
              "mail": _mail_state(k, settings.get((u, k), Delivery.default(k)))} for u, k in chosen.items()]
     if rows:
         db.session.execute(insert(Notification), rows)
@@ -168,9 +168,22 @@ def _refresh_asked(payload: dict) -> int:
                   group=str(payload["thread_id"]))
 
 
+def _openings_matched(payload: dict) -> int:
+    """One notification per new opening, grouped by the saved search; an opening the member already
+    heard of (through another of their searches) is not told twice."""
+    user_id = payload["user_id"]
+    told = set(db.session.scalars(select(Notification.opportunity_id).where(
+        Notification.user_id == user_id, Notification.kind == Kind.OPENINGS,
+        Notification.opportunity_id.in_(payload["opening_ids"]))))
+    return sum(_write({user_id: Kind.OPENINGS}, actor_id=None, opportunity_id=opening_id,
+                      group=str(payload["alert_id"]), text=payload["label"])
+               for opening_id in payload["opening_ids"] if opening_id not in told)
+
+
 HANDLERS = {"post_published": _post_published, "post_decided": _post_decided, "post_hidden": _post_hidden,
             "helpful_marked": _helpful_marked, "contact_sent": _contact_sent,
-            "proposal_decided": _proposal_decided, "refresh_asked": _refresh_asked}
+            "proposal_decided": _proposal_decided, "refresh_asked": _refresh_asked,
+            "openings_matched": _openings_matched}
 
 
 def _handle(event: NotificationEvent) -> int:

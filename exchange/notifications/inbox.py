@@ -37,16 +37,19 @@ def unread_count(user_id: int) -> tuple[int, int]:
     return count or 0, newest or 0
 
 
-def open_notification(user: User, notification_id: int) -> Notification | None:
-    """The member's notification, marked read with the rest of its group; None if it is not theirs."""
+def open_notification(user: User, notification_id: int) -> list[Notification]:
+    """The member's notification marked read with the rest of its unread group: the clicked one first,
+    then the others it brought along; empty if it is not theirs."""
     with transaction():
         notification = db.session.get(Notification, notification_id)
         if notification is None or notification.user_id != user.id:
-            return None
-        db.session.execute(update(Notification).where(
+            return []
+        along = list(db.session.scalars(select(Notification).where(
             Notification.user_id == user.id, Notification.group_key == notification.group_key,
-            Notification.read_at.is_(None)).values(read_at=utcnow()))
-    return notification
+            Notification.read_at.is_(None), Notification.id != notification.id).order_by(Notification.id.desc())))
+        for opened in (notification, *along):
+            opened.read_at = opened.read_at or utcnow()
+    return [notification, *along]
 
 
 def mark_all_read(user: User) -> int:

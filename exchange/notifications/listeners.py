@@ -60,6 +60,10 @@ def _refresh_asked(sender, *, thread_id, author_id) -> None:
     _event("refresh_asked", thread_id=thread_id, author_id=author_id)
 
 
+def _openings_matched(sender, *, user_id, alert_id, label, opening_ids) -> None:
+    _event("openings_matched", user_id=user_id, alert_id=alert_id, label=label, opening_ids=opening_ids)
+
+
 events.post_published_signal.connect(_post_published)
 events.post_decided_signal.connect(_post_decided)
 events.post_hidden_signal.connect(_post_hidden)
@@ -67,3 +71,4 @@ events.helpful_marked_signal.connect(_helpful_marked)
 events.contact_sent_signal.connect(_contact_sent)
 events.proposal_decided_signal.connect(_proposal_decided)
 events.refresh_asked_signal.connect(_refresh_asked)
+events.openings_matched_signal.connect(_openings_matched)

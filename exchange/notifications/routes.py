@@ -39,9 +39,9 @@ def count():
 @bp.route("/notifications/<int:notification_id>")
 @member_required
 def open(notification_id: int):  # noqa: A001 - the verb a member does
-    notification = require_found(inbox.open_notification(current_user, notification_id))
-    item = inbox.describe([notification], current_user)[0]
-    return redirect(item.url)
+    opened = require_found(inbox.open_notification(current_user, notification_id) or None)
+    # Described as the group it was shown in: several new openings of a saved search lead to the board.
+    return redirect(inbox.describe(opened, current_user, grouped=True)[0].url)
 
 
 @bp.route("/notifications/read", methods=["POST"])

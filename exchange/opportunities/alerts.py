@@ -1,8 +1,9 @@
-"""Saved opportunity searches: a member keeps a board search and is mailed the new openings that match it.
+"""Saved opportunity searches: a member keeps a board search and hears of the new openings that match it.
 
-The worker (and ``flask opportunities sweep``) calls ``send_due``; each alert remembers up to when its
-matches were told, so an opening is mailed once, and a crash before the commit only sends it again
-at the next run, never loses it.
+The worker (and ``flask opportunities sweep``) calls ``announce_due``; each alert remembers up to when
+its matches were announced, in the transaction that announces them (events.openings_matched, which the
+notifications turn into one notification per opening, in the app and by email as the member chose),
+so an opening is told once, and a crash before the commit only announces it again at the next run.
 """
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from urllib.parse import parse_qsl, urlencode
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from .. import events
 from ..database import transaction
 from ..extensions import db
 from ..forms import ServiceError
-from ..mail import external_url, send_mail
 from ..models import OpportunityAlert, User, utcnow
 from ..permissions import is_member
 from . import board
@@ -56,9 +57,9 @@ def of_member(member: User) -> list[OpportunityAlert]:
                                    .order_by(OpportunityAlert.created_at)))
 
 
-def send_due() -> int:
-    """Mail every alert's new matches; returns how many mails were sent."""
-    sent = 0
+def announce_due() -> int:
+    """Announce every alert's new matches; returns how many alerts had some."""
+    announced = 0
     for alert_id in list(db.session.scalars(select(OpportunityAlert.id).order_by(OpportunityAlert.id))):
         with transaction():
             alert = db.session.get(OpportunityAlert, alert_id)
@@ -69,11 +70,7 @@ def send_due() -> int:
             found = board.new_matches(filters, alert.last_sent_at) if is_member(alert.user) else []
             alert.last_sent_at = started
             if found:
-                lines = [f"- {o.title}, {o.organisation} (closes {o.closes_on.isoformat()}): "
-                         f"{external_url('opportunities.opening', opening_id=o.id)}" for o in found]
-                send_mail(alert.user.email, f"New openings: {alert.label}",
-                          "New openings match a search you saved on Exchange:\n\n" + "\n".join(lines) +
-                          f"\n\nEvery match: {external_url('opportunities.index')}?{alert.query}\n"
-                          f"Stop these mails: delete the search at {external_url('opportunities.mine')}\n")
-                sent += 1
-    return sent
+                events.openings_matched(user_id=alert.user_id, alert_id=alert.id, label=alert.label,
+                                        opening_ids=[o.id for o in found])
+                announced += 1
+    return announced
