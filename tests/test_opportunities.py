@@ -616,7 +616,7 @@ def test_the_cached_board_gives_each_member_their_own_save_search_token(app, mem
     assert other.post("/opportunities/alerts", data={"csrf_token": mine, "query": "remote=1"}).status_code == 400
     assert "Remote" in visible(other.get("/opportunities/mine")).split("Saved searches")[1]
     employer = app.test_client().sign_in_as(make_user(username="dpsjobs", role=Role.EMPLOYER))
-    assert "Email me new openings" not in visible(employer.get("/opportunities?remote=1"))
+    assert "Tell me of new openings" not in visible(employer.get("/opportunities?remote=1"))
 
 
 def test_employers_cannot_save_searches(app, make_user, openings):

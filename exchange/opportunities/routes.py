@@ -310,7 +310,8 @@ def save_alert():
     except ServiceError as error:
         flash(error.message, "error")
     else:
-        flash(f"Saved: we'll email you new openings for “{alert.label}”.", "success")
+        flash(f"Saved: you'll hear of new openings for “{alert.label}” in your notifications "
+              "(and by email, unless your notification settings say otherwise).", "success")
     return hx_redirect(url_for("opportunities.index") + (f"?{query}" if query else ""))
 
 
