@@ -29,6 +29,7 @@ from .models import SiteState
 MAX_FRAGMENTS = 512
 _WROTE = "exchange_wrote"
 _BUMPING = "exchange_bumping"
+_NOT_CONTENT = "exchange_not_content"
 
 
 class FragmentCache:
@@ -92,6 +93,14 @@ def with_csrf(html: Markup, token: str) -> Markup:
 
 # --- the version bump: any committed write, whoever wrote it ------------------------------------
 
+def not_content() -> None:
+    """Say, inside a write transaction, that what it writes is shown by no cached fragment: queues the
+    worker empties (search, notifications, mail) and a member's own read marks. Its commit then leaves
+    the content version alone, and so every worker's cached fragments; bumping it for each of these
+    would empty the caches several times for every post."""
+    db.session().info[_NOT_CONTENT] = True
+
+
 @event.listens_for(Session, "after_flush")
 def _note_flush(session: Session, flush_context) -> None:
     session.info[_WROTE] = True
@@ -105,6 +114,9 @@ def _note_statement(state) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _bump_version(session: Session) -> None:
+    if session.info.pop(_NOT_CONTENT, False):
+        session.info.pop(_WROTE, None)
+        return
     # Pending changes are flushed after this hook, so look at them as well.
     wrote = session.info.pop(_WROTE, False) or session.new or session.dirty or session.deleted
     if not wrote:
@@ -126,3 +138,4 @@ def _forget_writes(session: Session, *args) -> None:
     # After a commit too: other before_commit hooks (the search outbox) may write after the bump,
     # and a note left behind would make the next read snapshot's commit try to write.
     session.info.pop(_WROTE, None)
+    session.info.pop(_NOT_CONTENT, None)

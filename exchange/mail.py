@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from .database import in_write_transaction, transaction
 from .extensions import db
+from .fragments import not_content
 from .models import MailMessage, utcnow
 
 MAX_ATTEMPTS = 6
@@ -40,6 +41,7 @@ def send_mail(to: str, subject: str, body: str, *, reply_to: str | None = None, 
         db.session.add(message)
     else:
         with transaction():
+            not_content()
             db.session.add(message)
 
 
@@ -103,6 +105,7 @@ def _settle_stale_claims() -> None:
     """Claims left by a worker that died: a file is written again (harmless); SMTP is not retried."""
     stale = utcnow() - STALE_CLAIM
     with transaction():
+        not_content()  # the queue's own bookkeeping is in no cached fragment
         for row in db.session.scalars(select(MailMessage).where(
                 MailMessage.sent_at.is_(None), MailMessage.failed_at.is_(None), MailMessage.claimed_at < stale)):
             if current_app.config["MAIL_SERVER"]:
@@ -120,6 +123,7 @@ def deliver_due(*, limit: int = 100) -> int:
         MailMessage.next_attempt_at <= utcnow()).order_by(MailMessage.id).limit(limit)))
     for message_id in due:
         with transaction():
+            not_content()
             row = db.session.get(MailMessage, message_id)
             if row is None or row.claimed_at is not None or row.sent_at is not None:
                 continue  # another worker took it
@@ -128,6 +132,7 @@ def deliver_due(*, limit: int = 100) -> int:
             _transport(row)
         except (OSError, smtplib.SMTPException) as error:
             with transaction():
+                not_content()
                 row = db.session.get(MailMessage, message_id)
                 row.attempts += 1
                 row.claimed_at = None
@@ -139,6 +144,7 @@ def deliver_due(*, limit: int = 100) -> int:
             current_app.logger.warning("mail to %s failed (attempt %s): %s", row.to, row.attempts, error)
             continue
         with transaction():
+            not_content()
             db.session.get(MailMessage, message_id).sent_at = utcnow()
         sent += 1
     db.session.rollback()

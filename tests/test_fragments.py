@@ -1,10 +1,14 @@
 """Cached fragments are never stale and never show one member's controls to another."""
+import re
+
 from sqlalchemy import select, update
 
 from exchange.extensions import db
 from exchange.fragments import content_version
 from exchange.instrumentation import configure_sql_counter
 from exchange.models import SiteState, Thread
+from exchange.notifications import emails, fanout
+from exchange.search import outbox as search_outbox
 from exchange.threads import services
 from tests.helpers import visible
 
@@ -67,3 +71,21 @@ def test_a_request_renders_against_the_version_it_read_first(app, make_user):
         assert content_version() == first
     with app.app_context(), app.test_request_context():  # the next request
         assert content_version() == first + 1
+
+
+def test_the_workers_queues_and_read_marks_leave_the_cached_fragments_alone(app, make_user, make_thread, mailbox):
+    """Search indexing, notification fan-out and mail, and a member reading a notification, show in no
+    cached fragment: they keep the version, so a post empties the caches once, not once per queue."""
+    app.config["NOTIFICATION_EMAIL_DELAY_SECONDS"] = 0
+    author, reader = make_user(username="author"), make_user(username="reader")
+    thread = make_thread(author=author, title="Who keeps the cache warm?")
+    services.reply(author=reader, thread=db.session.get(Thread, thread.id), body="@author a question for you")
+    version = _version()
+    assert search_outbox.drain() > 0 and fanout.drain() > 0
+    assert emails.send_due() == 1 and mailbox()                     # the mention, mailed at once
+    client = app.test_client().sign_in_as(author)
+    item = re.search(r'href="(/notifications/\d+)"', client.get("/notifications").get_data(as_text=True)).group(1)
+    assert client.get(item).status_code == 302 and client.submit("/notifications/read").status_code in (200, 303)
+    assert _version() == version
+    services.reply(author=reader, thread=db.session.get(Thread, thread.id), body="And a second thought.")
+    assert _version() > version                                     # content still moves it

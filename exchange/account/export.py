@@ -127,8 +127,8 @@ def build(user: User) -> dict[str, bytes]:
                 "about": c.offer, "message": c.message, "at": _iso(c.created_at)}),
         "notifications.json": _rows(select(Notification).where(Notification.user_id == user.id)
                                     .order_by(Notification.id), lambda n: {
-            "kind": n.kind, "thread_id": n.thread_id, "post_id": n.post_id, "text": n.text,
-            "at": _iso(n.created_at), "read_at": _iso(n.read_at)}),
+            "kind": n.kind, "thread_id": n.thread_id, "post_id": n.post_id, "opening_id": n.opportunity_id,
+            "text": n.text, "at": _iso(n.created_at), "read_at": _iso(n.read_at)}),
         "watches.json": _rows(select(Watch).where(Watch.user_id == user.id), lambda w: {
             "what": w.target_type, "id": w.target_id, "level": w.level}),
         "notification_settings.json": _rows(select(NotificationSetting).where(NotificationSetting.user_id == user.id),

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from ..database import transaction
 from ..extensions import db
+from ..fragments import not_content
 from ..mail import external_url, links_context, send_mail
 from ..models import Delivery, Kind, Notification, NotificationSetting, Role, Status, User, utcnow
 from . import preferences
@@ -55,6 +56,7 @@ def send_due(*, limit: int = 200) -> int:
     cutoff = utcnow() - delay
     queued = 0
     with links_context(), transaction():
+        not_content()  # flags on notifications and queued mail: in no shared fragment
         due = list(db.session.scalars(
             select(Notification).options(joinedload(Notification.actor))
             .where(Notification.mail == "now", Notification.created_at <= cutoff)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from ..database import transaction
 from ..extensions import db
+from ..fragments import not_content
 from ..members import privacy
 from ..models import (Delivery, Kind, Level, Notification, NotificationEvent, NotificationSetting, Post, Role,
                       Status, Thread, ThreadTag, User, Watch, utcnow)
@@ -201,6 +202,7 @@ def drain(*, batch: int = BATCH, limit: int | None = None) -> int:
             break
         try:
             with transaction():
+                not_content()  # notifications are in no shared fragment
                 for event in db.session.scalars(select(NotificationEvent).where(NotificationEvent.id.in_(ids))
                                                 .order_by(NotificationEvent.id)):
                     written += _handle(event)
@@ -218,6 +220,7 @@ def _one_by_one(ids: list[int]) -> int:
     for event_id in ids:
         try:
             with transaction():
+                not_content()
                 event = db.session.get(NotificationEvent, event_id)
                 if event is not None:
                     written += _handle(event)
@@ -229,6 +232,7 @@ def _one_by_one(ids: list[int]) -> int:
             db.session.rollback()
             log.exception("notification event %s failed; dropped", event_id)
             with transaction():
+                not_content()
                 db.session.execute(delete(NotificationEvent).where(NotificationEvent.id == event_id))
     return written
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from ..database import transaction
 from ..extensions import db
+from ..fragments import not_content
 from ..models import Notification, User, utcnow
 from .describe import Item, describe
 
@@ -41,6 +42,7 @@ def open_notification(user: User, notification_id: int) -> list[Notification]:
     """The member's notification marked read with the rest of its unread group: the clicked one first,
     then the others it brought along; empty if it is not theirs."""
     with transaction():
+        not_content()  # a member's read marks are in no shared fragment
         notification = db.session.get(Notification, notification_id)
         if notification is None or notification.user_id != user.id:
             return []
@@ -54,6 +56,7 @@ def open_notification(user: User, notification_id: int) -> list[Notification]:
 
 def mark_all_read(user: User) -> int:
     with transaction():
+        not_content()
         result = db.session.execute(update(Notification).where(Notification.user_id == user.id,
                                                                Notification.read_at.is_(None))
                                     .values(read_at=utcnow()))

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from ..database import transaction
 from ..extensions import db
+from ..fragments import not_content
 from ..models import MemberExpertise, OpportunityTag, Post, SearchOutbox, Thread, ThreadTag
 from . import documents
 from .backend import get_backend
@@ -157,12 +158,14 @@ def drain(*, batch: int = BATCH, limit: int | None = None) -> int:
             intents, row_ids = {(t, i) for _, t, i in rows}, [row_id for row_id, _, _ in rows]
             if get_backend().applies_in_transaction:
                 with transaction():  # documents and outbox share the database: one commit for both
+                    not_content()    # the index is in no cached fragment
                     _apply(intents)
                     _delete_rows(row_ids)
             else:
                 _apply(intents)          # the index commits here ...
                 db.session.rollback()    # (end the read snapshot)
                 with transaction():      # ... and only then are the rows removed
+                    not_content()
                     _delete_rows(row_ids)
         done += len(rows)
         rounds += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..database import transaction
 from ..extensions import db
@@ -57,22 +58,40 @@ def owned(employer: User, list_id: int) -> TalentList | None:
                                                       TalentList.employer_id == employer.id))
 
 
-def create(employer: User, name: str, *, field: str = "name") -> TalentList:
+def _new_list(employer: User, name: str, *, field: str) -> TalentList:
+    """A checked new list, added inside the caller's transaction (whose lock makes the checks hold)."""
     name = _checked_name(employer, name, field=field)
     count = db.session.scalar(select(func.count()).select_from(TalentList).where(TalentList.employer_id == employer.id))
     if count >= TalentList.MAX_LISTS:
         raise ServiceError(f"You have {TalentList.MAX_LISTS} lists, the most one account keeps: "
                            "delete one you no longer use first.", field=field)
-    with transaction():
-        saved = TalentList(employer_id=employer.id, name=name, name_key=_key(name))
-        db.session.add(saved)
+    saved = TalentList(employer_id=employer.id, name=name, name_key=_key(name))
+    db.session.add(saved)
+    db.session.flush()
+    return saved
+
+
+def _taken(name: str, field: str) -> ServiceError:
+    # PostgreSQL lets two tabs check at once; the unique key refuses the second.
+    return ServiceError(f"You already have a list called “{' '.join(name.split())}”.", field=field)
+
+
+def create(employer: User, name: str, *, field: str = "name") -> TalentList:
+    try:
+        with transaction():
+            saved = _new_list(employer, name, field=field)
+    except IntegrityError:
+        raise _taken(name, field) from None
     return saved
 
 
 def rename(employer: User, saved: TalentList, name: str) -> None:
-    name = _checked_name(employer, name, field="name", renaming=saved)
-    with transaction():
-        saved.name, saved.name_key, saved.updated_at = name, _key(name), utcnow()
+    try:
+        with transaction():
+            name = _checked_name(employer, name, field="name", renaming=saved)
+            saved.name, saved.name_key, saved.updated_at = name, _key(name), utcnow()
+    except IntegrityError:
+        raise _taken(name, "name") from None
 
 
 def remove_list(saved: TalentList) -> None:
@@ -81,24 +100,31 @@ def remove_list(saved: TalentList) -> None:
         db.session.delete(saved)
 
 
-def add(employer: User, member: User, *, list_id: int | None = None, new_name: str = "") -> TalentList:
-    """Save a pool member to one of the employer's lists, or to a new one named ``new_name``.
-    Saving someone already on the list changes nothing."""
-    if new_name.strip():
-        saved = create(employer, new_name, field="new_list")
-    else:
-        saved = owned(employer, list_id) if list_id else None
-        if saved is None:
-            raise ServiceError("Choose one of your lists, or name a new one.", field="list_id")
-    with transaction():
-        if db.session.get(TalentListEntry, (saved.id, member.id)) is None:
-            size = db.session.scalar(select(func.count()).select_from(TalentListEntry)
-                                     .where(TalentListEntry.list_id == saved.id))
-            if size >= TalentList.MAX_MEMBERS:
-                raise ServiceError(f"“{saved.name}” holds {TalentList.MAX_MEMBERS} members, the most a list "
-                                   "keeps: start another list.", field="list_id")
-            db.session.add(TalentListEntry(list_id=saved.id, member_id=member.id))
-        saved.updated_at = utcnow()
+def add(employer: User, member: User, *, list_id: int | None = None, new_name: str = "",
+        again: bool = True) -> TalentList:
+    """Save a pool member to one of the employer's lists, or to a new one named ``new_name``, in one
+    transaction. Saving someone already on the list changes nothing (a double click included)."""
+    try:
+        with transaction():
+            if new_name.strip():
+                saved = _new_list(employer, new_name, field="new_list")
+            else:
+                saved = owned(employer, list_id) if list_id else None
+                if saved is None:
+                    raise ServiceError("Choose one of your lists, or name a new one.", field="list_id")
+            if db.session.get(TalentListEntry, (saved.id, member.id)) is None:
+                size = db.session.scalar(select(func.count()).select_from(TalentListEntry)
+                                         .where(TalentListEntry.list_id == saved.id))
+                if size >= TalentList.MAX_MEMBERS:
+                    raise ServiceError(f"“{saved.name}” holds {TalentList.MAX_MEMBERS} members, the most a list "
+                                       "keeps: start another list.", field="list_id")
+                db.session.add(TalentListEntry(list_id=saved.id, member_id=member.id))
+            saved.updated_at = utcnow()
+    except IntegrityError:
+        if not again:
+            raise
+        # Another request saved the same thing first; once more sees it (and says so for a new list's name).
+        return add(employer, member, list_id=list_id, new_name=new_name, again=False)
     return saved
 
 
