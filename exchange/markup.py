@@ -81,7 +81,7 @@ def _mention_tokens(text: str, known: Collection[str]) -> list[Token]:
 
 def _link_mentions(state: StateCore) -> None:
     """Core rule: known members' @names become links to their profiles, all looked up at once."""
-    if not _resolver:
+    if not _resolver or not state.env.get("mentions", True):
         return
     inlines = [token for token in state.tokens if token.type == "inline" and token.children]
     candidates: dict[str, None] = {}
@@ -123,9 +123,10 @@ _cleaner = bleach.Cleaner(
 )
 
 
-def render_markdown(text: str) -> str:
-    """Render member-written Markdown to HTML that is safe to show as-is."""
-    return _cleaner.clean(_md.render(text or ""))
+def render_markdown(text: str, *, mentions: bool = True) -> str:
+    """Render member-written Markdown to HTML that is safe to show as-is. ``mentions=False`` leaves
+    every @name as text: for what employers write, since a link would tell them who is a member."""
+    return _cleaner.clean(_md.render(text or "", {"mentions": mentions}))
 
 
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|tr|td|th)>|<br\s*/?>", re.IGNORECASE)

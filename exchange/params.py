@@ -1,12 +1,14 @@
-"""Numbers read from URLs and forms: anything that is not a plain, sane number reads as missing.
+"""Numbers and return addresses read from URLs and forms: anything not plain and sane reads as missing.
 
 ``str.isdigit`` accepts '²' and 30-digit strings that ``int()`` or the database then refuse, so
-every id or page number a request carries goes through here.
+every id or page number a request carries goes through here; and every ``next`` a form carries, so
+that none is an open redirect.
 """
 from __future__ import annotations
 
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
 from flask import request
 
@@ -45,3 +47,12 @@ def date_value(value) -> date | None:
         return date.fromisoformat(text)
     except ValueError:  # 2026-02-30
         return None
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None. Browsers read ``//host`` and ``/\\host`` as
+    another site, and drop tabs and newlines first (``/\t/host``), so all of those are refused."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ord(c) < 32 or c == "\x7f" for c in target) and not urlsplit(target).netloc):
+        return target
+    return None

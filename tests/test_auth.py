@@ -165,9 +165,13 @@ def test_members_sign_in_and_are_sent_to_the_page_they_asked_for(client, make_us
     assert response.location.endswith(f"/t/{thread.id}")
 
 
+OFF_SITE = ("https://evil.example/", "//evil.example/", "/\\evil.example", "/\t/evil.example", "/\n/evil.example",
+            "javascript:alert(1)//evil.example")
+
+
 def test_login_refuses_to_redirect_off_site(client, make_user):
     make_user(email="lee@example.org", username="lee")
-    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+    for target in OFF_SITE:
         response = client.submit("/login", {"email": "lee@example.org", "password": PASSWORD, "next": target})
         assert response.status_code == 303
         assert "evil.example" not in response.location

@@ -304,6 +304,18 @@ def test_the_preview_renders_without_saving(established_client, taxonomy):
     assert db.session.scalar(select(Opportunity)) is None
 
 
+def test_an_opening_never_tells_its_poster_who_is_a_member(app, make_user, taxonomy):
+    make_user(username="maria_member")
+    employer = app.test_client().sign_in_as(make_user(username="dpsjobs", role=Role.EMPLOYER))
+    body = "Ask @maria_member or @nobody_here about the data team."
+    preview = employer.submit("/opportunities/new", data={**_form(body=body), "preview": "1"})
+    assert preview.status_code == 200
+    assert "@maria_member" in visible(preview) and 'href="/members/maria_member"' not in preview.get_data(as_text=True)
+    assert employer.submit("/opportunities/new", data=_form(body=body)).status_code == 303
+    opening = db.session.scalar(select(Opportunity))
+    assert "@maria_member" in opening.body_html and "/members/maria_member" not in opening.body_html
+
+
 def test_openings_are_flood_limited(app, established_client, taxonomy):
     app.config["FLOOD_LIMITS"] = {**app.config["FLOOD_LIMITS"], "opportunity": "2 per hour"}
     app.config["HOLD_MAX_PER_MEMBER"] = 1

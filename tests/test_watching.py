@@ -16,6 +16,7 @@ from exchange.models import Category, Level, Post, Region, SiteState, Thread, Th
 from exchange.notifications import reading, watching
 from exchange.threads import services as threads
 from tests.helpers import visible
+from tests.test_auth import OFF_SITE
 
 PAGE_BUDGET = 12  # as tests/test_query_counts.py
 
@@ -101,6 +102,15 @@ def test_each_page_shows_the_members_level_and_normal_when_none_is_set(targets, 
     assert selected(control(client.get(url), target, target_id)) == Level.TRACKING
     # Another member's level is their own.
     assert selected(control(client_of(people["cara"]).get(url), target, target_id)) == Level.NORMAL
+
+
+def test_the_watch_control_never_sends_a_member_off_site(targets, people, client_of):
+    target_id, url = targets["thread"]
+    client = client_of(people["dev"])
+    action = re.search(r'action="([^"]+)"', control(client.get(url), "thread", target_id)).group(1)
+    for hostile in OFF_SITE:
+        response = client.submit(action, {"level": Level.WATCHING, "next": hostile})
+        assert response.status_code == 303 and response.headers["Location"] == "/settings/notifications", hostile
 
 
 @pytest.mark.parametrize("target", ["thread", "category", "tag", "region"])

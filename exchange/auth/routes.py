@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..account import deletion as account_deletion, sessions as account_sessions
 from ..extensions import limiter
 from ..forms import ServiceError, attach_error
+from ..params import local_path
 from . import services
 from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 
@@ -17,14 +16,6 @@ RESET_SENT = ("If that address belongs to an Exchange account, a link to choose 
               "password is on its way. It works once, for a few hours.")
 REGISTERED = ("Thanks! Your request is with the moderators. We'll email you as soon as "
               "your account is approved.")
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never an open redirect."""
-    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and not urlsplit(target).netloc):
-        return target
-    return url_for("site.home")
 
 
 def _submitted_email() -> str:
@@ -44,7 +35,7 @@ def login():
                 flash("Welcome back: your account will not be deleted.", "success")
             account_sessions.begin(result.user)  # this browser, listed in the member's settings
             login_user(result.user, remember=form.remember.data)
-            return redirect(_safe_next(form.next.data), code=303)
+            return redirect(local_path(form.next.data) or url_for("site.home"), code=303)
         form.form_errors.append(result.problem)
         form.password.data = ""
     status = 422 if form.errors or form.form_errors else 200

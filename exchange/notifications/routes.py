@@ -7,7 +7,7 @@ from ..extensions import csrf
 from ..forms import ServiceError
 from ..htmx import hx_redirect, is_htmx, render, vary_on_htmx
 from ..models import Kind, Level
-from ..params import page_arg
+from ..params import local_path, page_arg
 from ..permissions import member_required, require_found
 from . import emails, inbox, preferences, watching
 from .forms import SettingsForm, WatchForm
@@ -88,9 +88,7 @@ def watch(target_type: str, target_id: int):
         return vary_on_htmx(make_response(render_template(
             "notifications/_watch.html", target_type=target_type, target_id=target_id, level=level, saved=True)))
     flash(f"{Level.LABELS[level]}: {Level.HINTS[level]}", "success")
-    back = request.form.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("notifications.settings"),
-                    code=303)
+    return redirect(local_path(request.form.get("next")) or url_for("notifications.settings"), code=303)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from ..forms import ServiceError, attach_error
 from ..fragments import CSRF_SLOT, fragment, with_csrf
 from ..htmx import hx_redirect, is_htmx, vary_on_htmx
 from ..markup import render_markdown
+from ..params import local_path
 from ..models import Opportunity, Region
 from ..permissions import (board_required, can_apply, can_flag_opportunity, can_manage_opportunity,
                            can_moderate_opportunities, can_view_opportunity, is_member, member_required, require,
@@ -101,7 +102,7 @@ def _tags(form: OpeningForm):
 
 
 def _preview() -> str | None:
-    return render_markdown(request.form.get("body", "")) if "preview" in request.form else None
+    return render_markdown(request.form.get("body", ""), mentions=False) if "preview" in request.form else None
 
 
 def _posted_message(opening: Opportunity) -> str:
@@ -256,7 +257,7 @@ def act(opening_id: int, verb: str):
         flash(error.message, "error")
     else:
         flash(done or _posted_message(opening), "success")
-    back = request.form.get("next", "")
+    back = local_path(request.form.get("next")) or ""
     return hx_redirect(back if back.startswith("/mod") else url_for("opportunities.opening", opening_id=opening.id))
 
 

@@ -83,7 +83,7 @@ def _apply(opening: Opportunity, data: OpeningInput) -> None:
     opening.region_id, opening.remote = data.region_id, data.remote
     opening.salary_min, opening.salary_max = data.salary_min, data.salary_max
     opening.closes_on, opening.apply_url = data.closes_on, data.apply_url.strip()
-    opening.body_source, opening.body_html = data.body, render_markdown(data.body)
+    opening.body_source, opening.body_html = data.body, render_markdown(data.body, mentions=False)
     db.session.flush()  # a new opening gets its id
     db.session.execute(OpportunityTag.__table__.delete().where(OpportunityTag.opportunity_id == opening.id))
     for tag in {t.id: t for t in data.tags}.values():
