@@ -166,3 +166,19 @@ def test_demo_openings_fill_the_board_with_every_kind_and_the_awkward_cases(runn
     page = client.get("/opportunities").get_data(as_text=True)
     shown = set(re.findall(r'class="opening-title"><a href="/opportunities/(\d+)"', page))
     assert len(shown & {str(o.id) for o in listed}) >= 20
+
+
+def test_the_demo_member_finds_notifications_that_lead_somewhere(runner, client):
+    runner.invoke(args=["demo", "load"])
+    client.submit("/login", {"email": "member@example.org", "password": "exchange-demo"})
+    html = client.get("/notifications").get_data(as_text=True)
+    page = visible(client.get("/notifications"))
+    assert "replied in" in page or "new replies in" in page
+    assert "match your saved search" in page or "matches your saved search" in page
+    badge = client.get("/notifications/count").get_data(as_text=True)
+    assert int(re.search(r">(\d+)<span class=\"visually-hidden\"> unread", badge).group(1)) > 0
+    for link in dict.fromkeys(re.findall(r'href="(/notifications/\d+)"', html)):
+        target = client.get(link)
+        assert target.status_code == 302 and client.get(target.location, follow_redirects=True).status_code == 200, link
+    runner.invoke(args=["demo", "load"])                      # safe to run twice: nothing added again
+    assert visible(client.get("/notifications")).count("saved search") == page.count("saved search")

@@ -12,7 +12,7 @@ import random
 from ..database import refresh_statistics, transaction
 from ..passwords import hash_password
 from ..taxonomy import loader as taxonomy_loader
-from . import opportunities, talent
+from . import notifications, opportunities, talent
 from .curation import curate
 from .discussions import Tagger, has_demo_threads, load_categories, write_discussions, write_practices
 from .moderation import stage_moderation
@@ -46,5 +46,6 @@ def load_demo(*, seed: int = 7, members: int = 200, threads: int = 300) -> LoadR
         stage_moderation(rng, report, categories, programs, metros, password_hash)
         talent.load_talent(report, people, password_hash)
         opportunities.load_opportunities(rng, report, people, metros)
+        notifications.load_notifications(report)
     refresh_statistics()
     return report

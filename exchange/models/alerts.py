@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 class OpportunityAlert(db.Model):
     """``query`` is the board's query string (filters only, canonical order); ``last_sent_at`` is the
-    moment up to which matches have been told, so an opening is mailed once however often the worker runs."""
+    moment up to which matches have been told, so an opening is told once however often the worker runs."""
 
     __tablename__ = "opportunity_alerts"
     MAX_PER_MEMBER = 10
