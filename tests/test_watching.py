@@ -342,6 +342,24 @@ def test_threads_under_a_muted_tag_or_its_narrower_tags_leave_latest_and_categor
     assert listed(ben.get("/threads"), narrow)
 
 
+def test_a_tag_page_leaves_out_muted_threads_categories_and_other_tags_but_not_itself(
+        people, hiring, make_category, taxonomy, client_of):
+    pipeline, families = taxonomy["talent-pipeline"], taxonomy["family-engagement"]
+    kept = start(people["ana"], hiring, "Pipelines that worked", tags=[pipeline])
+    muted_thread = start(people["ana"], hiring, "A thread Ben muted", tags=[pipeline])
+    elsewhere = start(people["cara"], make_category(name="Noise"), "In a muted category", tags=[pipeline])
+    also_muted = start(people["cara"], hiring, "Pipelines and families", tags=[pipeline, families])
+    ben = client_of(people["ben"])
+    for target_type, target_id in (("thread", muted_thread.id), ("category", elsewhere.category_id),
+                                   ("tag", families.id), ("tag", pipeline.id)):
+        watching.set_level(user=people["ben"], target_type=target_type, target_id=target_id, level=Level.MUTED)
+    page = ben.get(f"/tags/{pipeline.slug}")
+    assert listed(page, kept), "the muted tag's own page still lists it"
+    assert not listed(page, muted_thread) and not listed(page, elsewhere) and not listed(page, also_muted)
+    dev_page = client_of(people["dev"]).get(f"/tags/{pipeline.slug}")
+    assert all(listed(dev_page, t) for t in (kept, muted_thread, elsewhere, also_muted))   # only Ben's page
+
+
 def test_a_muted_pinned_thread_leaves_the_list_too(people, two_categories, client_of):
     made, _, _ = two_categories
     thread = db.session.get(Thread, made["data"].id)

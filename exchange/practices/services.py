@@ -383,10 +383,10 @@ def feed_entries(*, tag: Tag | None = None, limit: int = 50) -> list[Thread]:
     return list(db.session.scalars(query.limit(limit)).unique())
 
 
-def filed_under(tag: Tag, *, kind: str, limit: int = 20) -> list[Thread]:
+def filed_under(tag: Tag, *, kind: str, limit: int = 20, leave_out=()) -> list[Thread]:
     return list(db.session.scalars(
         select(Thread).options(joinedload(Thread.author), joinedload(Thread.practice))
-        .where(Thread.listed_sql(), Thread.kind == kind,
+        .where(Thread.listed_sql(), Thread.kind == kind, *leave_out,
                Thread.id.in_(select(ThreadTag.thread_id).where(ThreadTag.tag_id == tag.id)))
         .order_by(Thread.last_post_at.desc()).limit(limit)
     ).unique())

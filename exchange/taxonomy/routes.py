@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,7 +11,7 @@ from ..feeds import atom_response, feed_key, require_feed_reader
 from ..forms import ServiceError, attach_error
 from ..htmx import is_htmx, render
 from ..models import Program, Tag, TagGroup, TagProposal, Thread
-from ..notifications import watching
+from ..notifications import reading, watching
 from ..permissions import can_manage_tags, member_required, require, require_found
 from ..practices import services as practices
 from . import services
@@ -53,9 +55,12 @@ def tag(slug: str):
         alias = require_found(services.alias_by_key(services.tag_key(slug)))
         return redirect(url_for("taxonomy.tag", slug=alias.tag.slug), code=301)
     counts = services.usage_counts()
+    muted = reading.list_view(current_user).hidden
+    # Muted threads and categories leave the lists; the tag's own page lists it even when muted, as a category's does.
+    leave_out = replace(muted, tags=muted.tags - {tag.id}).where()
     return render_template("taxonomy/tag.html", tag=tag, counts=counts,
-                           practices=practices.filed_under(tag, kind=Thread.PRACTICE),
-                           threads=practices.filed_under(tag, kind=Thread.DISCUSSION),
+                           practices=practices.filed_under(tag, kind=Thread.PRACTICE, leave_out=leave_out),
+                           threads=practices.filed_under(tag, kind=Thread.DISCUSSION, leave_out=leave_out),
                            feed_url=_feed_url("taxonomy.feed", slug=tag.slug),
                            watch_level=watching.level_of(current_user, "tag", tag.id))
 
