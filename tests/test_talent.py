@@ -344,6 +344,10 @@ def test_an_employer_saves_members_to_lists_that_show_only_what_they_share(app, 
     assert "Denver data leads" in card.rsplit("Saved lists", 1)[1]
     assert "Take off" in card
     assert _entries(network["ben"]) == 1 and _entries(network["dev"]) == 1
+    pool_page = dps.get("/talent").get_data(as_text=True)
+    ben_card = pool_page[pool_page.index('href="/talent/ben"'):].split("</article>")[0]
+    assert "On your list: Denver data leads" in ben_card
+    assert "On your list" not in visible(as_user(app, network["kipp"]).get("/talent"))      # dps's lists alone
 
 
 def test_a_refused_list_name_comes_back_with_the_reason_and_the_text(app, network):

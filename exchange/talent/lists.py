@@ -152,6 +152,19 @@ def for_card(employer: User, member_id: int) -> tuple[list[TalentList], list[Tal
     return [saved for saved, on in rows if on], [saved for saved, on in rows if not on]
 
 
+def names_by_member(employer: User, member_ids: list[int]) -> dict[int, list[str]]:
+    """Which of the employer's lists hold each of these members (a pool page's cards), by name."""
+    if not member_ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    for member_id, name in db.session.execute(
+            select(TalentListEntry.member_id, TalentList.name).join(TalentList, TalentList.id == TalentListEntry.list_id)
+            .where(TalentList.employer_id == employer.id, TalentListEntry.member_id.in_(member_ids))
+            .order_by(TalentList.name_key)):
+        found.setdefault(member_id, []).append(name)
+    return found
+
+
 def forget(member_id: int, *, organisation_key: str | None = None) -> None:
     """Take a member off every saved list (they left the pool), or off the lists of one organisation's
     employer accounts (they blocked it). Runs inside the caller's transaction."""

@@ -65,11 +65,17 @@ def index():
     # Cached per filters, viewer (blocks are per organisation) and day; any write invalidates it, so a
     # member who leaves the pool is gone from the next request.
     html = fragment("pool", filters, pool.audience(current_user), date.today(), timeless=True,
-                    render=lambda: render_template("talent/_pool.html", filters=filters,
-                                                   result=pool.pool(filters, current_user), seeking=Seeking))
+                    render=lambda: _pool_html(filters))
     if is_htmx():
         return vary_on_htmx(make_response(html))
     return vary_on_htmx(make_response(render_template("talent/index.html", pool=html)))
+
+
+def _pool_html(filters: pool.PoolFilters) -> str:
+    result = pool.pool(filters, current_user)
+    saved = (lists.names_by_member(current_user, [c.view.id for c in result.cards])
+             if is_employer(current_user) and result.cards else {})
+    return render_template("talent/_pool.html", filters=filters, result=result, seeking=Seeking, saved=saved)
 
 
 def _card_page(member, *, form=None, save_form=None, status: int = 200):
