@@ -242,7 +242,7 @@ def digests(app, *, sample: int = 100) -> dict:
         due = len(digest._due_members(today))
         db.session.remove()
         started = time.perf_counter()
-        queued = digest.send_due(today)
+        queued, _ = digest.send_due(today)
         seconds = time.perf_counter() - started
         db.session.remove()
         later = today + timedelta(days=7)

@@ -22,6 +22,7 @@ from .opportunities import alerts as opportunity_alerts, services as opportuniti
 from .search import outbox
 
 CHORES_EVERY = 600  # seconds between the periodic chores
+DIGEST_SLICE = 100  # digests per round (about 2 s)
 
 #: Set after a commit that queued work, so a sleeping worker thread wakes at once.
 wake = outbox.wake
@@ -51,21 +52,44 @@ def chores() -> dict[str, int]:
     return {
         "expired": _step("expiring openings", opportunities.expire_past_closing),
         "alerts": _step("saved searches", opportunity_alerts.announce_due),
-        "digests": _step("digests", digest.send_due),
         "exports_deleted": _step("old exports", exports.expire_old),
         "erased": _step("erasing accounts", deletion.erase_due),
     }
 
 
+class Schedule:
+    """When the chores run: every CHORES_EVERY seconds. Digests start then and go out a slice per round
+    until none is left: a digest costs about 20 ms a member, and a whole week's in one round would
+    hold fan-out and mail back for as long."""
+
+    def __init__(self):
+        self.last_chores: float | None = None
+        self.digests_left = False
+
+    def run(self, *, once: bool = False) -> dict[str, int]:
+        done: dict[str, int] = {}
+        if once or self.last_chores is None or time.monotonic() - self.last_chores >= CHORES_EVERY:
+            self.last_chores = time.monotonic()
+            done.update(chores())
+            self.digests_left = True
+        if self.digests_left:
+            self.digests_left = False  # a failing slice waits for the next chores, not the next second
+            done["digests"] = _step("digests", lambda: self._digests(None if once else DIGEST_SLICE))
+        return done
+
+    def _digests(self, limit: int | None) -> int:
+        queued, self.digests_left = digest.send_due(limit=limit)
+        return queued
+
+
 def loop(*, interval: float = 1.0, once: bool = False, echo=click.echo) -> None:
-    last_chores = 0.0
+    schedule = Schedule()
     while True:
         done = run_once()
-        if time.monotonic() - last_chores >= CHORES_EVERY or once:
-            last_chores = time.monotonic()
-            done.update(chores())
-            mail_after = _step("mail", mail.deliver_due)  # what the chores queued goes out in this round
-            done["mailed"] += mail_after
+        periodic = schedule.run(once=once)
+        if periodic:
+            done.update(periodic)
+            done["mailed"] += _step("mail", mail.deliver_due)  # what the chores queued goes out in this round
         busy = {k: v for k, v in done.items() if v}
         if busy:
             echo(", ".join(f"{k} {v}" for k, v in busy.items()))
@@ -90,7 +114,7 @@ def start_background_worker(app: Flask, *, interval: float = 1.0) -> threading.E
     stop = threading.Event()
 
     def run() -> None:
-        last_chores = 0.0
+        schedule = Schedule()
         while not stop.is_set():
             wake.wait(interval)
             wake.clear()
@@ -98,9 +122,7 @@ def start_background_worker(app: Flask, *, interval: float = 1.0) -> threading.E
                 break
             with app.app_context():
                 run_once()
-                if time.monotonic() - last_chores >= CHORES_EVERY:
-                    last_chores = time.monotonic()
-                    chores()
+                schedule.run()
                 db.session.remove()
 
     threading.Thread(target=run, name="exchange-worker", daemon=True).start()

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
+from exchange import worker
 from exchange.extensions import db
 from exchange.models import (Category, DigestSent, Kind, Level, MailMessage, Notification, Post, Region, Role,
                              Status, Tag, Thread, User, Visibility, Watch)
@@ -386,6 +387,29 @@ def test_a_digest_recorded_for_the_period_is_never_built_again(app, people, thre
     assert digest.send_one(people["dev"].id, period, date.today()) is True
     assert digest.send_one(people["dev"].id, period, date.today()) is False
     assert len(mails_to("dev@example.org")) == 1
+
+
+def test_the_worker_sends_digests_a_slice_per_round_and_fan_out_goes_on_between(app, people, thread, monkeypatch):
+    monkeypatch.setattr(worker, "DIGEST_SLICE", 2)
+    for member in ("ben", "cara", "dev"):
+        watch(people[member], "category", thread.category_id)
+    threads.start_thread(author=people["ana"], title="Exit interviews that work", category_id=thread.category_id,
+                         body="What do you ask?")
+    fanout.drain()
+    recorded = lambda: db.session.scalar(select(func.count()).select_from(DigestSent))  # noqa: E731
+    due = len(digest._due_members(date.today()))
+    assert due > 2
+    schedule = worker.Schedule()
+    assert "digests" in schedule.run() and recorded() == 2 and schedule.digests_left   # the chores' first slice
+    threads.reply(author=people["ben"], thread=thread, body="Meanwhile, a reply.")
+    assert worker.run_once()["notified"] == 1                      # fan-out does not wait for the digests
+    rounds = 1
+    while schedule.digests_left:                                   # not chores time: a slice a round
+        assert set(schedule.run()) == {"digests"}
+        rounds += 1
+    assert recorded() == due and rounds == -(-due // 2)            # every digest decided, two a round
+    assert schedule.run() == {}                                    # nothing more until the next chores
+    assert [len(mails_to(f"{name}@example.org")) for name in ("ben", "cara", "dev")] == [1, 1, 1]
 
 
 # --- the mail queue -------------------------------------------------------------------------------

@@ -13,6 +13,6 @@ notifications_cli = AppGroup("notifications", help="Notifications and digests.")
 @notifications_cli.command("digest")
 def digest_command() -> None:
     """Queue every member's digest that is due this period (never twice), then send the queue."""
-    count = digest.send_due()
+    count, _ = digest.send_due()
     mail.deliver_due(limit=100_000)
     click.echo(f"{count} digest{'' if count == 1 else 's'} sent.")

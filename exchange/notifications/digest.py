@@ -148,10 +148,11 @@ def send_one(user_id: int, period: str, today: date) -> bool:
     return True
 
 
-def send_due(today: date | None = None) -> int:
-    """Every digest that is due; returns how many were queued. ``flask notifications digest`` and the worker."""
+def send_due(today: date | None = None, *, limit: int | None = None) -> tuple[int, bool]:
+    """The digests that are due, or the first ``limit`` of them (the worker sends a slice per round, so a
+    long digest round never holds back fan-out and mail); returns how many were queued and whether
+    more are waiting. ``flask notifications digest`` and the worker."""
     today = today or date.today()
-    sent = 0
-    for user_id, period in _due_members(today):
-        sent += send_one(user_id, period, today)
-    return sent
+    due = _due_members(today)
+    chosen = due if limit is None else due[:limit]
+    return sum(send_one(user_id, period, today) for user_id, period in chosen), len(chosen) < len(due)
