@@ -10,8 +10,9 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from exchange import permissions
 from exchange.curation import services as curation
 from exchange.extensions import db
-from exchange.models import (Category, EmployerProfile, ModerationLog, Region, Role, Status, TalentProfile, User)
-from exchange.talent import services as talent
+from exchange.models import (Category, EmployerProfile, ModerationLog, Region, Role, Status, TalentList, TalentProfile,
+                             User)
+from exchange.talent import lists, services as talent
 from exchange.threads import services as threads
 from tests.conftest import PASSWORD
 from tests.helpers import visible
@@ -145,13 +146,20 @@ def test_the_talent_routes_answer_each_role(app, people, pool_member, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_saved_lists_are_for_approved_employers_alone(app, people, pool_member, role):
+    """Every saved-list route, each role: the employer's own list exists, so a refusal is the guard's."""
+    own = lists.create(people["employer"], "Denver analysts").id
+    lists.add(people["employer"], pool_member, list_id=own)
     client = _client(app, people, role)
-    expected = {"anonymous": 302, "employer": 200}.get(role, 403)
-    assert client.get("/talent/lists").status_code == expected
-    made = client.submit("/talent/lists", {"name": "Shortlist"})
-    assert made.status_code == (303 if role == "employer" else expected)
-    saved = client.submit("/talent/maria/lists", {"new_list": "Analysts"})
-    assert saved.status_code == (303 if role == "employer" else expected)
+    refused = {"anonymous": 302}.get(role, 403)
+    got = [client.get("/talent/lists").status_code, client.get(f"/talent/lists/{own}").status_code,
+           client.submit(f"/talent/lists/{own}/rename", {"name": "Denver data analysts"}).status_code,
+           client.submit(f"/talent/lists/{own}/remove", {"username": "maria"}).status_code,
+           client.submit("/talent/maria/lists", {"list_id": own}).status_code,
+           client.submit("/talent/lists", {"name": "Shortlist"}).status_code,
+           client.submit(f"/talent/lists/{own}/delete").status_code]
+    assert got == ([200, 200, 303, 303, 303, 303, 303] if role == "employer" else [refused] * 7)
+    db.session.expire_all()
+    assert (db.session.get(TalentList, own) is None) == (role == "employer")   # only the owner deleted it
 
 
 @pytest.mark.parametrize("role", ROLES)
