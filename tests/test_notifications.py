@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine
 
 from exchange import worker
 from exchange.extensions import db
-from exchange.models import (Category, DigestSent, Kind, Level, MailMessage, Notification, Post, Region, Role,
-                             Status, Tag, Thread, User, Visibility, Watch)
+from exchange.models import (Category, DigestSent, Kind, Level, MailMessage, Notification, Region, Role, Status, User,
+                             Visibility)
 from exchange.moderation import flags, held
 from exchange.notifications import digest, emails, fanout, watching
 from exchange.practices import services as practices

@@ -556,7 +556,7 @@ def test_a_saved_search_notifies_each_new_match_once_in_the_app_and_by_email(app
     page = visible(member_client.get("/notifications"))
     assert "A new opening matches your saved search “Full-time role · Denver”: “Data Engineer”" in page
     assert "Board Treasurer" not in page and page.count("Data Engineer") == 1
-    assert f'href="/notifications/' in member_client.get("/notifications").get_data(as_text=True)
+    assert 'href="/notifications/' in member_client.get("/notifications").get_data(as_text=True)
     mails = [m for m in mailbox() if "saved search" in m]
     assert len(mails) == 1
     assert "Data Engineer" in mails[0] and "Board Treasurer" not in mails[0]
