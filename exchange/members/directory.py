@@ -113,10 +113,24 @@ class Reference:
         return {r.id: r for r in self.regions.values()}
 
     def metro_of(self, region_id: int | None) -> RegionRef | None:
-        region = next((r for r in self.regions.values() if r.id == region_id), None)
+        region = self.by_id.get(region_id)
         if region is not None and region.parent_id is not None:
-            return next((r for r in self.regions.values() if r.id == region.parent_id), region)
+            return self.by_id.get(region.parent_id, region)
         return region
+
+    def region_rows(self, counts: dict[int, int], selected: str):
+        """Counts by region id as the region facets read them: ("region", metro id, its count with its
+        cities') for every metro, and ("city", id, count) for each city of the chosen metro."""
+        chosen = self.selected_metro(selected)
+        metros: dict[int, int] = {}
+        for region_id, count in counts.items():
+            region = self.by_id.get(region_id)
+            metro = region.parent_id if region is not None and region.parent_id is not None else region_id
+            metros[metro] = metros.get(metro, 0) + count
+            if chosen is not None and region is not None and region.parent_id == chosen.id:
+                yield "city", str(region_id), count
+        for metro, count in metros.items():
+            yield "region", str(metro), count
 
 
 def reference() -> Reference:

@@ -190,19 +190,12 @@ def _named(rows, filters: BoardFilters, ref: Reference):
     """The statement's rows as ``_facets`` reads them: each region's count added to its metro's (and
     listed as a city when it is one of the chosen metro's), tag ids as slugs, each salary floor and
     closing window summing its bands, and the total (remote or not, within every filter)."""
-    parent = {r.id: r.parent_id for r in ref.regions.values()}
-    chosen = ref.selected_metro(filters.region)
-    cities = {c.id for c in ref.children_of(chosen)} if chosen is not None else set()
     slugs = {tag_id: slug for slug, (tag_id, _) in ref.tags.items()}
-    metros: dict[int, int] = {}
+    regions: dict[int, int] = {}
     bands: dict[str, dict[int, int]] = {"salary": {}, "closing": {}, "remote": {}}
     for facet, key, count in rows:
         if facet == "region":
-            region_id = int(key)
-            metro = region_id if parent.get(region_id) is None else parent[region_id]
-            metros[metro] = metros.get(metro, 0) + count
-            if region_id in cities:
-                yield "city", key, count
+            regions[int(key)] = count
         elif facet == "tag":
             if int(key) in slugs:
                 yield "tag", slugs[int(key)], count
@@ -210,8 +203,7 @@ def _named(rows, filters: BoardFilters, ref: Reference):
             bands[facet][int(key)] = count
         else:
             yield facet, key, count
-    for metro, count in metros.items():
-        yield "region", str(metro), count
+    yield from ref.region_rows(regions, filters.region)
     for floor in SALARY_FLOORS:
         yield "salary", str(floor), sum(n for band, n in bands["salary"].items() if band >= floor)
     for days in CLOSING_DAYS:

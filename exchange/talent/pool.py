@@ -197,20 +197,13 @@ def _named(rows, filters: PoolFilters, ref: Reference):
     """The statement's rows as ``_facets`` reads them, (facet, key, label, count): each region's count
     added to its metro's (and listed as a city when it is one of the chosen metro's), programs and
     tags by slug and name, each availability window summing its bands, and the total."""
-    parent = {r.id: r.parent_id for r in ref.regions.values()}
-    chosen = ref.selected_metro(filters.region)
-    cities = {c.id for c in ref.children_of(chosen)} if chosen is not None else set()
     names = {"program": {str(i): (slug, name) for slug, (i, name) in ref.programs.items()},
              "tag": {str(i): (slug, name) for slug, (i, name) in ref.tags.items()}}
-    metros: dict[int, int] = {}
+    regions: dict[int, int] = {}
     bands: dict[str, int] = {}
     for facet, key, count in rows:
         if facet == "region":
-            region_id = int(key)
-            metro = region_id if parent.get(region_id) is None else parent[region_id]
-            metros[metro] = metros.get(metro, 0) + count
-            if region_id in cities:
-                yield "city", key, "", count
+            regions[int(key)] = count
         elif facet in names:
             if key in names[facet]:
                 yield facet, *names[facet][key], count
@@ -218,8 +211,8 @@ def _named(rows, filters: PoolFilters, ref: Reference):
             bands[key] = count
         else:
             yield facet, key, "", count
-    for metro, count in metros.items():
-        yield "region", str(metro), "", count
+    for facet, key, count in ref.region_rows(regions, filters.region):
+        yield facet, key, "", count
     windows = list(AVAILABLE)
     within = {key: sum(bands.get(band, 0) for band in windows[:i + 1]) for i, key in enumerate(windows)}
     for key in windows:
